@@ -1,0 +1,90 @@
+// dptz — eigenvalues (no vectors) of dense Hermitian matrices from the selected backend (internal).
+#ifndef DPTZ_DETAIL_SPECTRUM_HPP
+#define DPTZ_DETAIL_SPECTRUM_HPP
+
+#include <stdexcept>
+
+#include <Eigen/Core>
+#include <Eigen/Eigenvalues>
+
+#include "../config.hpp"
+#include "lapack.hpp"
+#include "validate.hpp"
+
+namespace dptz {
+
+/// Numerical failure of an iterative step inside a free function (solvers report it through info()).
+class NumericalError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+namespace detail {
+
+/// Backend::Default -> the concrete backend; a request LAPACK cannot serve is an error, not a silent switch.
+template <typename Scalar>
+Backend resolveBackend(const char* where, Backend requested) {
+  if (requested == Backend::Lapack && !lapackApplies<Scalar>()) {
+    if (!hasLapack()) fail(where, "Backend::Lapack requested but this build has no LAPACKE (DPTZ_WITH_LAPACK)");
+    fail(where, "Backend::Lapack requested but LAPACK has no routine for this scalar type");
+  }
+  if (requested == Backend::Default) return lapackApplies<Scalar>() ? Backend::Lapack : Backend::Eigen;
+  return requested;
+}
+
+/// Eigenvalues of the lower triangle of Hermitian matrices, ascending; keeps workspace between calls so that
+/// solving many minors of one size allocates once. One object per thread.
+template <typename Scalar, bool UseLapack = lapackApplies<Scalar>()>
+class HermitianEigenvalues {
+ public:
+  using Real = typename Eigen::NumTraits<Scalar>::Real;
+  using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+  using RealVector = Eigen::Matrix<Real, Eigen::Dynamic, 1>;
+
+  explicit HermitianEigenvalues(Backend backend) : m_backend(backend) {}
+
+  /// Eigenvalues of M (overwritten) into w. Returns false on numerical failure.
+  bool compute(Matrix& M, RealVector& w) {
+    w.resize(M.rows());
+    if (M.rows() == 0) return true;
+#ifdef DPTZ_HAS_LAPACKE
+    if (m_backend == Backend::Lapack) return computeLapack(M, w);
+#endif
+    m_eigen.compute(M, Eigen::EigenvaluesOnly);
+    if (m_eigen.info() != Eigen::Success) return false;
+    w = m_eigen.eigenvalues();
+    return true;
+  }
+
+ private:
+#ifdef DPTZ_HAS_LAPACKE
+  template <bool L = UseLapack, typename std::enable_if<L, int>::type = 0>
+  bool computeLapack(Matrix& M, RealVector& w) {
+    using lapack::Int;
+    return m_lapack.compute('N', Int(M.rows()), M.data(), Int(M.outerStride()), w.data()) == 0;
+  }
+  template <bool L = UseLapack, typename std::enable_if<!L, int>::type = 0>
+  bool computeLapack(Matrix&, RealVector&) {
+    return false;  // unreachable: resolveBackend refuses Lapack for this scalar
+  }
+  typename std::conditional<UseLapack, lapack::Syevd<Scalar>, int>::type m_lapack{};
+#endif
+  Backend m_backend;
+  Eigen::SelfAdjointEigenSolver<Matrix> m_eigen;
+};
+
+/// M_j: A without row and column j (the lower triangle is what the solvers read, but copy all of it).
+template <typename MatrixT, typename OutT>
+void extractMinor(const MatrixT& A, Eigen::Index j, OutT& M) {
+  const Eigen::Index n = A.rows(), b = n - j - 1;
+  M.resize(n - 1, n - 1);
+  M.topLeftCorner(j, j) = A.topLeftCorner(j, j);
+  M.topRightCorner(j, b) = A.topRightCorner(j, b);
+  M.bottomLeftCorner(b, j) = A.bottomLeftCorner(b, j);
+  M.bottomRightCorner(b, b) = A.bottomRightCorner(b, b);
+}
+
+}  // namespace detail
+}  // namespace dptz
+
+#endif  // DPTZ_DETAIL_SPECTRUM_HPP

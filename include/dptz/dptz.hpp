@@ -1,0 +1,11 @@
+// dptz — eigenvector information of Hermitian matrices from eigenvalues alone (Denton–Parke–Tao–Zhang).
+// One include brings the whole library.
+#ifndef DPTZ_DPTZ_HPP
+#define DPTZ_DPTZ_HPP
+
+#include "config.hpp"
+#include "identity.hpp"
+#include "eigenvectors_abs2.hpp"
+#include "lapack_eigen_solver.hpp"
+
+#endif  // DPTZ_DPTZ_HPP

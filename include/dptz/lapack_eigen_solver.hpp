@@ -1,0 +1,108 @@
+// dptz — the LAPACK reference eigensolver (?syevd / ?heevd) behind Eigen's SelfAdjointEigenSolver interface.
+#ifndef DPTZ_LAPACK_EIGEN_SOLVER_HPP
+#define DPTZ_LAPACK_EIGEN_SOLVER_HPP
+
+#include <Eigen/Core>
+
+#include "config.hpp"
+#include "detail/lapack.hpp"
+#include "detail/validate.hpp"
+
+namespace dptz {
+
+/// Eigen-style solver for Hermitian matrices through LAPACKE's divide-and-conquer ?syevd (real) / ?heevd
+/// (complex), lower triangle. MatrixType: float, double, std::complex<float> or std::complex<double>, fixed or
+/// dynamic size. Requires a build with LAPACKE (DPTZ_HAS_LAPACKE).
+///
+///   dptz::LapackEigenSolver<Eigen::MatrixXd> es(A);            // or es.compute(A, Eigen::EigenvaluesOnly)
+///   es.eigenvalues();  es.eigenvectors();  es.info();
+///
+/// Bad input (non-square, empty, a non-finite entry, not Hermitian within 100 n eps max|A_ij|) throws
+/// std::invalid_argument and leaves the solver as it was; LAPACK failure gives info() == NoConvergence.
+template <typename MatrixType_>
+class LapackEigenSolver {
+ public:
+  using MatrixType = MatrixType_;
+  using Scalar = typename MatrixType::Scalar;
+  using RealScalar = typename Eigen::NumTraits<Scalar>::Real;
+  using Index = Eigen::Index;
+  enum {
+    Size = MatrixType::RowsAtCompileTime,
+    MaxSize = MatrixType::MaxRowsAtCompileTime
+  };
+  using EigenvectorsType = Eigen::Matrix<Scalar, Size, Size, Eigen::ColMajor, MaxSize, MaxSize>;
+  using RealVectorType = Eigen::Matrix<RealScalar, Size, 1, Eigen::ColMajor, MaxSize, 1>;
+
+  static_assert(detail::IsLapackScalar<Scalar>::value,
+                "LapackEigenSolver: LAPACK handles float, double, std::complex<float> and std::complex<double>");
+
+  LapackEigenSolver() = default;
+
+  /// Preallocates for size x size matrices (dynamic sizes).
+  explicit LapackEigenSolver(Index size) : m_eivec(size, size), m_eivalues(size) {}
+
+  template <typename InputType>
+  explicit LapackEigenSolver(const Eigen::EigenBase<InputType>& A, int options = Eigen::ComputeEigenvectors) {
+    compute(A.derived(), options);
+  }
+
+  /// options: Eigen::ComputeEigenvectors (default) or Eigen::EigenvaluesOnly.
+  template <typename InputType>
+  LapackEigenSolver& compute(const Eigen::EigenBase<InputType>& A, int options = Eigen::ComputeEigenvectors) {
+    static_assert(hasLapack(), "LapackEigenSolver needs a build with LAPACKE (DPTZ_WITH_LAPACK / DPTZ_HAS_LAPACKE)");
+    constexpr const char* where = "dptz::LapackEigenSolver::compute";
+    if (options != Eigen::ComputeEigenvectors && options != Eigen::EigenvaluesOnly)
+      detail::fail(where, "options must be Eigen::ComputeEigenvectors or Eigen::EigenvaluesOnly, got ", options);
+    // Check on a private copy first: bad input leaves the solver untouched.
+    EigenvectorsType a = A.derived();
+    detail::checkSquareFinite(where, a);
+    detail::checkHermitian(where, a);
+    const bool vectors = options == Eigen::ComputeEigenvectors;
+    RealVectorType w(a.rows());
+#ifdef DPTZ_HAS_LAPACKE
+    const auto info =
+        m_syevd.compute(vectors ? 'V' : 'N', detail::lapack::Int(a.rows()), a.data(),
+                        detail::lapack::Int(a.outerStride()), w.data());
+#else
+    const int info = -1;
+#endif
+    m_info = info == 0 ? Eigen::Success : Eigen::NoConvergence;
+    m_eivalues = std::move(w);
+    if (vectors) m_eivec = std::move(a);
+    m_eigenvectorsOk = vectors && info == 0;
+    m_isInitialized = true;
+    return *this;
+  }
+
+  /// Ascending eigenvalues.
+  const RealVectorType& eigenvalues() const {
+    eigen_assert(m_isInitialized && "LapackEigenSolver is not initialized.");
+    return m_eivalues;
+  }
+
+  /// Unit eigenvectors, column i for eigenvalues()(i).
+  const EigenvectorsType& eigenvectors() const {
+    eigen_assert(m_isInitialized && "LapackEigenSolver is not initialized.");
+    eigen_assert(m_eigenvectorsOk && "The eigenvectors have not been computed together with the eigenvalues.");
+    return m_eivec;
+  }
+
+  Eigen::ComputationInfo info() const {
+    eigen_assert(m_isInitialized && "LapackEigenSolver is not initialized.");
+    return m_info;
+  }
+
+ private:
+  EigenvectorsType m_eivec;
+  RealVectorType m_eivalues;
+#ifdef DPTZ_HAS_LAPACKE
+  detail::lapack::Syevd<Scalar> m_syevd;
+#endif
+  Eigen::ComputationInfo m_info = Eigen::InvalidInput;
+  bool m_isInitialized = false;
+  bool m_eigenvectorsOk = false;
+};
+
+}  // namespace dptz
+
+#endif  // DPTZ_LAPACK_EIGEN_SOLVER_HPP

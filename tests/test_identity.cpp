@@ -1,0 +1,129 @@
+// Tests of dptz/identity.hpp: abs2FromEigenvalues, clusters, bad input.
+#include <dptz/identity.hpp>
+
+#include <limits>
+
+#include "test_util.hpp"
+
+using Eigen::VectorXd;
+
+TEST(Identity, DiagonalMatrixGivesUnitVectors) {
+  // A = diag(1,2,3,4): deleting row j removes eigenvalue j+1, so |v_i(j)|^2 = delta_ij.
+  VectorXd lambda(4);
+  lambda << 1, 2, 3, 4;
+  for (int j = 0; j < 4; ++j) {
+    VectorXd mu(3);
+    for (int k = 0, t = 0; k < 4; ++k)
+      if (k != j) mu(t++) = lambda(k);
+    const VectorXd w = dptz::abs2FromEigenvalues(lambda, mu);
+    for (int i = 0; i < 4; ++i) EXPECT_EQ(w(i), i == j ? 1.0 : 0.0);
+  }
+}
+
+TEST(Identity, TwoByTwoClosedForm) {
+  // A = [[0, 1], [1, 0]]: eigenvalues -1, 1, vectors (1, -+1)/sqrt2; minor M_0 = [0].
+  VectorXd lambda(2), mu(1);
+  lambda << -1, 1;
+  mu << 0;
+  const VectorXd w = dptz::abs2FromEigenvalues(lambda, mu);
+  EXPECT_DOUBLE_EQ(w(0), 0.5);
+  EXPECT_DOUBLE_EQ(w(1), 0.5);
+}
+
+TEST(Identity, OneByOne) {
+  VectorXd lambda(1), mu(0);
+  lambda << 3;
+  EXPECT_EQ(dptz::abs2FromEigenvalues(lambda, mu)(0), 1.0);
+}
+
+TEST(Identity, RepeatedEigenvalueSharesProjectorDiagonal) {
+  // A = I_3: every minor is I_2; the single cluster {1,1,1} has projector I, so each |v_i(j)|^2 = 1/3.
+  VectorXd lambda = VectorXd::Ones(3), mu = VectorXd::Ones(2);
+  const VectorXd w = dptz::abs2FromEigenvalues(lambda, mu);
+  for (int i = 0; i < 3; ++i) EXPECT_DOUBLE_EQ(w(i), 1.0 / 3.0);
+}
+
+TEST(Identity, ExtremeScalesAreExactlyScaleInvariant) {
+  VectorXd lambda(3), mu(2);
+  lambda << -1.5, 0.25, 2;
+  mu << -1, 1;
+  const VectorXd w = dptz::abs2FromEigenvalues(lambda, mu);
+  for (double s : {0x1p-500, 0x1p+500, 0x1p-1000, 0x1p+1000}) {
+    const VectorXd ws = dptz::abs2FromEigenvalues(VectorXd(lambda * s), VectorXd(mu * s));
+    EXPECT_EQ(w, ws) << "scale " << s;
+  }
+  // Spectra near the overflow threshold of opposite signs: differences would overflow unscaled.
+  const double big = std::numeric_limits<double>::max() / 2;
+  VectorXd lb(2), mb(1);
+  lb << -big, big;
+  mb << 0;
+  const VectorXd wb = dptz::abs2FromEigenvalues(lb, mb);
+  EXPECT_TRUE(wb.allFinite());
+  EXPECT_DOUBLE_EQ(wb(0), 0.5);
+}
+
+TEST(Identity, FactorsAreClampedWhenInterlacingIsViolatedByRounding) {
+  VectorXd lambda(3), mu(2);
+  lambda << 0, 1, 2;
+  mu << -1e-17, 2 + 1e-15;  // slightly outside [lambda_0, lambda_1] and [lambda_1, lambda_2]
+  const VectorXd w = dptz::abs2FromEigenvalues(lambda, mu);
+  EXPECT_TRUE(w.allFinite());
+  EXPECT_TRUE((w.array() >= 0).all() && (w.array() <= 1).all());
+}
+
+TEST(Identity, ClusterToleranceIsHonoured) {
+  VectorXd lambda(3), mu(2);
+  lambda << 0, 1, 1 + 1e-9;
+  mu << 0.5, 1 + 0.5e-9;
+  const VectorXd split = dptz::abs2FromEigenvalues(lambda, mu);       // default tol: 3 eps * 1: not a cluster
+  const VectorXd merged = dptz::abs2FromEigenvalues(lambda, mu, 1e-6);  // a cluster of two
+  EXPECT_NE(split(1), split(2));
+  EXPECT_EQ(merged(1), merged(2));
+  EXPECT_NEAR(merged(1) + merged(2), split(1) + split(2), 1e-8);
+}
+
+TEST(Identity, FindClusters) {
+  VectorXd lambda(6);
+  lambda << 0, 0, 1, 2, 2, 2;
+  const auto c = dptz::findClusters(lambda, 0.0);
+  ASSERT_EQ(c.size(), 3u);
+  EXPECT_EQ(c[0].first, 0);
+  EXPECT_EQ(c[0].size, 2);
+  EXPECT_EQ(c[1].first, 2);
+  EXPECT_EQ(c[1].size, 1);
+  EXPECT_EQ(c[2].first, 3);
+  EXPECT_EQ(c[2].size, 3);
+}
+
+TEST(Identity, FloatAndLongDouble) {
+  Eigen::VectorXf lf(2), mf(1);
+  lf << -1, 1;
+  mf << 0;
+  EXPECT_FLOAT_EQ(dptz::abs2FromEigenvalues(lf, mf)(0), 0.5f);
+  Eigen::Matrix<long double, 2, 1> ll;
+  Eigen::Matrix<long double, 1, 1> ml;
+  ll << -1, 1;
+  ml << 0;
+  EXPECT_EQ(dptz::abs2FromEigenvalues(ll, ml)(1), 0.5L);
+}
+
+TEST(Identity, BadInput) {
+  VectorXd lambda(3), mu(2), shortMu(1), empty(0);
+  lambda << 0, 1, 2;
+  mu << 0.5, 1.5;
+  shortMu << 0.5;
+  DPTZ_EXPECT_INVALID(dptz::abs2FromEigenvalues(empty, empty), "lambda is empty");
+  DPTZ_EXPECT_INVALID(dptz::abs2FromEigenvalues(lambda, shortMu), "mu must have size lambda.size() - 1 = 2, got 1");
+  VectorXd unsorted = lambda;
+  unsorted << 0, 2, 1;
+  DPTZ_EXPECT_INVALID(dptz::abs2FromEigenvalues(unsorted, mu), "lambda must be ascending, but lambda(2)");
+  VectorXd badMu = mu;
+  badMu << 1.5, 0.5;
+  DPTZ_EXPECT_INVALID(dptz::abs2FromEigenvalues(lambda, badMu), "mu must be ascending");
+  VectorXd nan = lambda;
+  nan(1) = std::numeric_limits<double>::quiet_NaN();
+  DPTZ_EXPECT_INVALID(dptz::abs2FromEigenvalues(nan, mu), "lambda(1) is not finite");
+  VectorXd inf = mu;
+  inf(0) = std::numeric_limits<double>::infinity();
+  DPTZ_EXPECT_INVALID(dptz::abs2FromEigenvalues(lambda, inf), "mu(0) is not finite");
+}
