@@ -1,0 +1,83 @@
+// Shared benchmark plumbing: thread pinning report, random inputs, and the naming convention of the ratio table.
+//
+// Naming: every benchmark is registered as "<table>/<path>/<n>" (e.g. "dense_double/identity_all_rows/128"), and
+// the path every other path of a table is compared with calls markBaseline(state). scripts/bench_table.py groups
+// by table and n and prints each path's time and its ratio to the baseline.
+#ifndef DPTZ_BENCH_COMMON_HPP
+#define DPTZ_BENCH_COMMON_HPP
+
+#include <cstdio>
+#include <cstdlib>
+#include <complex>
+#include <random>
+#include <string>
+
+#include <Eigen/Core>
+#include <benchmark/benchmark.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace dptz_bench {
+
+inline const char* envOr(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v ? v : fallback;
+}
+
+/// Records the thread settings in the benchmark context (and so in the JSON the table script reads).
+inline void addThreadContext() {
+  benchmark::AddCustomContext("OMP_NUM_THREADS", envOr("OMP_NUM_THREADS", "(unset)"));
+  benchmark::AddCustomContext("OPENBLAS_NUM_THREADS", envOr("OPENBLAS_NUM_THREADS", "(unset)"));
+#ifdef _OPENMP
+  benchmark::AddCustomContext("omp_get_max_threads", std::to_string(omp_get_max_threads()));
+#else
+  benchmark::AddCustomContext("omp_get_max_threads", "no OpenMP");
+#endif
+  std::fprintf(stderr, "threads: OMP_NUM_THREADS=%s OPENBLAS_NUM_THREADS=%s\n", envOr("OMP_NUM_THREADS", "(unset)"),
+               envOr("OPENBLAS_NUM_THREADS", "(unset)"));
+}
+
+inline void markBaseline(benchmark::State& state) { state.SetLabel("baseline"); }
+
+template <typename Scalar>
+Scalar draw(std::mt19937_64& g) {
+  std::normal_distribution<double> d;
+  if constexpr (Eigen::NumTraits<Scalar>::IsComplex) {
+    using R = typename Eigen::NumTraits<Scalar>::Real;
+    return Scalar(R(d(g)), R(d(g)));
+  } else {
+    return Scalar(d(g));
+  }
+}
+
+/// Random Hermitian (GOE / GUE-like) matrix.
+template <typename Scalar>
+Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> randomHermitian(Eigen::Index n, std::uint64_t seed = 42) {
+  std::mt19937_64 g(seed);
+  Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> A(n, n);
+  for (Eigen::Index c = 0; c < n; ++c)
+    for (Eigen::Index r = c; r < n; ++r) {
+      Scalar x = draw<Scalar>(g);
+      if (r == c) x = Scalar(Eigen::numext::real(x));
+      A(r, c) = x;
+      A(c, r) = Eigen::numext::conj(x);
+    }
+  return A;
+}
+
+}  // namespace dptz_bench
+
+/// main() for every bench_*.cpp: prints and records thread settings, then runs the benchmarks.
+#define DPTZ_BENCHMARK_MAIN()                                  \
+  int main(int argc, char** argv) {                            \
+    benchmark::Initialize(&argc, argv);                        \
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1; \
+    dptz_bench::addThreadContext();                            \
+    benchmark::RunSpecifiedBenchmarks();                       \
+    benchmark::Shutdown();                                     \
+    return 0;                                                  \
+  }
+
+#endif  // DPTZ_BENCH_COMMON_HPP
