@@ -1,0 +1,90 @@
+// Foundation benchmarks: the identity (all rows, one row) against LapackEigenSolver with and without vectors and
+// Eigen's SelfAdjointEigenSolver, dense real and complex Hermitian matrices. Baseline: LAPACK with vectors.
+#include <dptz/dptz.hpp>
+
+#include <Eigen/Eigenvalues>
+
+#include "bench_common.hpp"
+
+namespace {
+
+template <typename Scalar>
+using Mat = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+
+template <typename Scalar>
+void lapackVectors(benchmark::State& state) {
+  const Mat<Scalar> A = dptz_bench::randomHermitian<Scalar>(state.range(0));
+  dptz::LapackEigenSolver<Mat<Scalar>> es(A.rows());
+  for (auto _ : state) {
+    es.compute(A, Eigen::ComputeEigenvectors);
+    benchmark::DoNotOptimize(es.eigenvectors().data());
+  }
+  dptz_bench::markBaseline(state);
+}
+
+template <typename Scalar>
+void lapackValues(benchmark::State& state) {
+  const Mat<Scalar> A = dptz_bench::randomHermitian<Scalar>(state.range(0));
+  dptz::LapackEigenSolver<Mat<Scalar>> es(A.rows());
+  for (auto _ : state) {
+    es.compute(A, Eigen::EigenvaluesOnly);
+    benchmark::DoNotOptimize(es.eigenvalues().data());
+  }
+}
+
+template <typename Scalar>
+void eigenVectors(benchmark::State& state) {
+  const Mat<Scalar> A = dptz_bench::randomHermitian<Scalar>(state.range(0));
+  Eigen::SelfAdjointEigenSolver<Mat<Scalar>> es(A.rows());
+  for (auto _ : state) {
+    es.compute(A, Eigen::ComputeEigenvectors);
+    benchmark::DoNotOptimize(es.eigenvectors().data());
+  }
+}
+
+template <typename Scalar>
+void identityAllRows(benchmark::State& state) {
+  const Mat<Scalar> A = dptz_bench::randomHermitian<Scalar>(state.range(0));
+  for (auto _ : state) {
+    const auto W = dptz::eigenvectorsAbs2(A);
+    benchmark::DoNotOptimize(W.data());
+  }
+}
+
+template <typename Scalar>
+void identityOneRow(benchmark::State& state) {
+  const Mat<Scalar> A = dptz_bench::randomHermitian<Scalar>(state.range(0));
+  const std::vector<Eigen::Index> rows{state.range(0) / 2};
+  for (auto _ : state) {
+    const auto W = dptz::eigenvectorsAbs2(A, rows);
+    benchmark::DoNotOptimize(W.data());
+  }
+}
+
+template <typename Scalar>
+void registerTable(const char* table) {
+  const std::string t(table);
+  for (long n : {8L, 32L, 128L, 512L}) {
+    const auto reg = [&](const char* path, void (*fn)(benchmark::State&)) {
+      benchmark::RegisterBenchmark((t + "/" + path + "/" + std::to_string(n)).c_str(), fn)
+          ->Arg(n)
+          ->Unit(benchmark::kMicrosecond)
+          ->UseRealTime();
+    };
+    reg("lapack_vectors", lapackVectors<Scalar>);
+    reg("lapack_values", lapackValues<Scalar>);
+    reg("eigen_vectors", eigenVectors<Scalar>);
+    reg("identity_one_row", identityOneRow<Scalar>);
+    reg("identity_all_rows", identityAllRows<Scalar>);
+  }
+}
+
+const bool registered = [] {
+  registerTable<double>("dense_double");
+  registerTable<std::complex<double>>("dense_complex");
+  return true;
+}();
+
+}  // namespace
+
+DPTZ_BENCHMARK_MAIN()

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian packages dptz's build, tests and benchmarks need, only when some are missing.
+set -euo pipefail
+pkgs=(cmake make g++ libeigen3-dev liblapacke-dev libopenblas-dev libgtest-dev libbenchmark-dev libmpfrc++-dev
+      libmpfr-dev libgmp-dev python3)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "dptz: installing missing Debian packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+fi
