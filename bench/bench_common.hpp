@@ -41,6 +41,14 @@ inline void addThreadContext() {
 
 inline void markBaseline(benchmark::State& state) { state.SetLabel("baseline"); }
 
+/// Registers fn(state, n) as "<table>/<path>/<n>" (no ->Arg: it would append "/<n>" again), timed in real time.
+template <typename Fn>
+benchmark::internal::Benchmark* registerCase(const std::string& table, const std::string& path, long n, Fn fn) {
+  return benchmark::RegisterBenchmark((table + "/" + path + "/" + std::to_string(n)).c_str(),
+                                      [fn, n](benchmark::State& state) { fn(state, n); })
+      ->UseRealTime();
+}
+
 template <typename Scalar>
 Scalar draw(std::mt19937_64& g) {
   std::normal_distribution<double> d;

@@ -12,8 +12,8 @@ template <typename Scalar>
 using Mat = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
 
 template <typename Scalar>
-void lapackVectors(benchmark::State& state) {
-  const Mat<Scalar> A = dptz_bench::randomHermitian<Scalar>(state.range(0));
+void lapackVectors(benchmark::State& state, long n) {
+  const Mat<Scalar> A = dptz_bench::randomHermitian<Scalar>(n);
   dptz::LapackEigenSolver<Mat<Scalar>> es(A.rows());
   for (auto _ : state) {
     es.compute(A, Eigen::ComputeEigenvectors);
@@ -23,8 +23,8 @@ void lapackVectors(benchmark::State& state) {
 }
 
 template <typename Scalar>
-void lapackValues(benchmark::State& state) {
-  const Mat<Scalar> A = dptz_bench::randomHermitian<Scalar>(state.range(0));
+void lapackValues(benchmark::State& state, long n) {
+  const Mat<Scalar> A = dptz_bench::randomHermitian<Scalar>(n);
   dptz::LapackEigenSolver<Mat<Scalar>> es(A.rows());
   for (auto _ : state) {
     es.compute(A, Eigen::EigenvaluesOnly);
@@ -33,8 +33,8 @@ void lapackValues(benchmark::State& state) {
 }
 
 template <typename Scalar>
-void eigenVectors(benchmark::State& state) {
-  const Mat<Scalar> A = dptz_bench::randomHermitian<Scalar>(state.range(0));
+void eigenVectors(benchmark::State& state, long n) {
+  const Mat<Scalar> A = dptz_bench::randomHermitian<Scalar>(n);
   Eigen::SelfAdjointEigenSolver<Mat<Scalar>> es(A.rows());
   for (auto _ : state) {
     es.compute(A, Eigen::ComputeEigenvectors);
@@ -43,8 +43,8 @@ void eigenVectors(benchmark::State& state) {
 }
 
 template <typename Scalar>
-void identityAllRows(benchmark::State& state) {
-  const Mat<Scalar> A = dptz_bench::randomHermitian<Scalar>(state.range(0));
+void identityAllRows(benchmark::State& state, long n) {
+  const Mat<Scalar> A = dptz_bench::randomHermitian<Scalar>(n);
   for (auto _ : state) {
     const auto W = dptz::eigenvectorsAbs2(A);
     benchmark::DoNotOptimize(W.data());
@@ -52,9 +52,9 @@ void identityAllRows(benchmark::State& state) {
 }
 
 template <typename Scalar>
-void identityOneRow(benchmark::State& state) {
-  const Mat<Scalar> A = dptz_bench::randomHermitian<Scalar>(state.range(0));
-  const std::vector<Eigen::Index> rows{state.range(0) / 2};
+void identityOneRow(benchmark::State& state, long n) {
+  const Mat<Scalar> A = dptz_bench::randomHermitian<Scalar>(n);
+  const std::vector<Eigen::Index> rows{n / 2};
   for (auto _ : state) {
     const auto W = dptz::eigenvectorsAbs2(A, rows);
     benchmark::DoNotOptimize(W.data());
@@ -65,11 +65,8 @@ template <typename Scalar>
 void registerTable(const char* table) {
   const std::string t(table);
   for (long n : {8L, 32L, 128L, 512L}) {
-    const auto reg = [&](const char* path, void (*fn)(benchmark::State&)) {
-      benchmark::RegisterBenchmark((t + "/" + path + "/" + std::to_string(n)).c_str(), fn)
-          ->Arg(n)
-          ->Unit(benchmark::kMicrosecond)
-          ->UseRealTime();
+    const auto reg = [&](const char* path, void (*fn)(benchmark::State&, long)) {
+      dptz_bench::registerCase(t, path, n, fn)->Unit(benchmark::kMicrosecond);
     };
     reg("lapack_vectors", lapackVectors<Scalar>);
     reg("lapack_values", lapackValues<Scalar>);

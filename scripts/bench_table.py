@@ -28,10 +28,17 @@ def run(exe, args):
     if args.filter:
         cmd.append(f"--benchmark_filter={args.filter}")
     print("+", " ".join(cmd), file=sys.stderr, flush=True)
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    with open(out) as f:
-        data = json.load(f)
-    os.unlink(out)
+    rc = subprocess.run(cmd, stdout=subprocess.DEVNULL).returncode
+    try:
+        with open(out) as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        data = {}
+    finally:
+        if os.path.exists(out):
+            os.unlink(out)
+    if rc != 0 and not data.get("benchmarks"):
+        print(f"  ({os.path.basename(exe)}: no benchmark matched or it failed, exit {rc})", file=sys.stderr)
     return data
 
 
@@ -45,7 +52,7 @@ def fmt_time(seconds):
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--build", default=os.path.join(here, "..", "build", "release"))
+    p.add_argument("--build", default=os.path.join(here, "..", "build", "bench"))
     p.add_argument("--bench", nargs="*", help="executables in BUILD/bench (default: all bench_*)")
     p.add_argument("--filter", default="")
     p.add_argument("--repetitions", type=int, default=3)
@@ -61,13 +68,16 @@ def main():
     for name in names:
         data = run(os.path.join(bench_dir, name), args)
         context = context or data.get("context", {})
-        for b in data["benchmarks"]:
+        for b in data.get("benchmarks", []):
             if b.get("aggregate_name", "median") != "median":
                 continue
-            parts = b["run_name"].split("/")
+            parts = [x for x in b["run_name"].split("/")
+                     if x not in ("real_time", "process_time", "manual_time") and ":" not in x]
             if len(parts) < 3:
                 continue
-            table, path, n = parts[0], "/".join(parts[1:-1]), parts[-1]
+            # "<table>/<path>/<n>"; a repeated trailing argument ("<n>/<n>", from ->Arg) counts once.
+            table, path, rest = parts[0], parts[1], parts[2:]
+            n = rest[0] if len(set(rest)) == 1 else "/".join(rest)
             unit = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b.get("time_unit", "ns")]
             seconds = b["real_time"] * unit
             per_item = b.get("items_per_second")

@@ -6,10 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
-cmake --preset release -DDPTZ_BUILD_TESTS=OFF
-cmake --build --preset release -j "$(nproc 2>/dev/null || echo 2)"
+cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DDPTZ_BUILD_TESTS=OFF
+cmake --build build/bench -j "$(nproc 2>/dev/null || echo 2)"
 echo "=== examples/quickstart ==="
-./build/release/examples/quickstart
+./build/bench/examples/quickstart
 echo
 echo "=== benchmarks (OMP_NUM_THREADS=$OMP_NUM_THREADS, OPENBLAS_NUM_THREADS=$OPENBLAS_NUM_THREADS) ==="
-python3 scripts/bench_table.py --build build/release "$@"
+python3 scripts/bench_table.py --build build/bench "$@"

@@ -8,7 +8,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 export OPENBLAS_NUM_THREADS=1
 for preset in release asan; do
   echo "=== dptz tests: preset $preset ==="
-  cmake --preset "$preset"
+  cmake --preset "$preset" -DDPTZ_BUILD_TESTS=ON
   cmake --build --preset "$preset" -j "$jobs"
   ctest --preset "$preset" -j "$jobs"
 done

@@ -49,7 +49,7 @@ struct Abs2Context {
   int threads;
 
   Abs2Context(const char* where, Matrix scaled, const Abs2Options& opt)
-      : A(std::move(scaled)), backend(resolveBackend<Scalar>(where, opt.backend)), threads(opt.threads) {
+      : A(std::move(scaled)), backend(resolveBackend<Scalar>(where, opt.backend, A.rows())), threads(opt.threads) {
     if (!(opt.clusterTolerance == opt.clusterTolerance)) fail(where, "clusterTolerance is NaN");
     Matrix work = A;
     HermitianEigenvalues<Scalar> eig(backend);

@@ -21,14 +21,23 @@ class NumericalError : public std::runtime_error {
 
 namespace detail {
 
-/// Backend::Default -> the concrete backend; a request LAPACK cannot serve is an error, not a silent switch.
+/// Smallest n at which LAPACK's eigenvalues beat Eigen's for the matrices a call solves (measured: the call
+/// overhead of LAPACKE dominates below; bench/bench_foundation.cpp, README).
 template <typename Scalar>
-Backend resolveBackend(const char* where, Backend requested) {
+constexpr Eigen::Index lapackCrossover() noexcept {
+  return Eigen::NumTraits<Scalar>::IsComplex ? 16 : 32;
+}
+
+/// Backend::Default -> the faster concrete backend for n x n problems; a request LAPACK cannot serve is an
+/// error, not a silent switch.
+template <typename Scalar>
+Backend resolveBackend(const char* where, Backend requested, Eigen::Index n = Eigen::Index(1) << 30) {
   if (requested == Backend::Lapack && !lapackApplies<Scalar>()) {
     if (!hasLapack()) fail(where, "Backend::Lapack requested but this build has no LAPACKE (DPTZ_WITH_LAPACK)");
     fail(where, "Backend::Lapack requested but LAPACK has no routine for this scalar type");
   }
-  if (requested == Backend::Default) return lapackApplies<Scalar>() ? Backend::Lapack : Backend::Eigen;
+  if (requested == Backend::Default)
+    return lapackApplies<Scalar>() && n >= lapackCrossover<Scalar>() ? Backend::Lapack : Backend::Eigen;
   return requested;
 }
 
