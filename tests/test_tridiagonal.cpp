@@ -1,0 +1,191 @@
+// tridiagonalEigenvectorsAbs2: rows of |V|^2 of Jacobi matrices against the dense identity path and long double
+// references; splitting and clustered matrices (fallback path); bad input.
+#include <dptz/eigenvectors_abs2.hpp>
+#include <dptz/tridiagonal.hpp>
+
+#include <random>
+
+#include "test_util.hpp"
+
+namespace {
+
+using Eigen::Index;
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+
+struct Jacobi {
+  VectorXd a, b;
+  MatrixXd dense() const {
+    const Index n = a.size();
+    MatrixXd T = MatrixXd::Zero(n, n);
+    T.diagonal() = a;
+    for (Index k = 0; k + 1 < n; ++k) T(k + 1, k) = T(k, k + 1) = b[k];
+    return T;
+  }
+};
+
+Jacobi randomJacobi(Index n, std::uint64_t seed) {
+  std::mt19937_64 g(seed);
+  std::normal_distribution<double> d;
+  Jacobi J{VectorXd(n), VectorXd(n - 1)};
+  for (Index k = 0; k < n; ++k) J.a[k] = d(g);
+  for (Index k = 0; k + 1 < n; ++k) J.b[k] = d(g);
+  return J;
+}
+
+std::vector<Index> allRows(Index n) {
+  std::vector<Index> r(static_cast<std::size_t>(n));
+  for (Index k = 0; k < n; ++k) r[std::size_t(k)] = k;
+  return r;
+}
+
+TEST(TridiagonalAbs2, MatchesDenseIdentityAllRows) {
+  for (Index n : {2, 3, 5, 8, 17, 30}) {
+    const Jacobi J = randomJacobi(n, 100 + std::uint64_t(n));
+    const MatrixXd W = dptz::tridiagonalEigenvectorsAbs2(J.a, J.b, allRows(n));
+    const MatrixXd D = dptz::eigenvectorsAbs2(J.dense());
+    const MatrixXd R = dptz_test::referenceAbs2LongDouble(J.dense());
+    ASSERT_EQ(W.rows(), n);
+    ASSERT_EQ(W.cols(), n);
+    // The dense paired product carries its own error (2.7e-12 against long double at n = 30, seed 130, where the
+    // tridiagonal path is at 1.3e-13): compare with the dense path within 1e-12 plus that error.
+    const double denseErr = (D - R).cwiseAbs().maxCoeff();
+    EXPECT_LE((W - D).cwiseAbs().maxCoeff(), 1e-12 + denseErr) << "n = " << n;
+    EXPECT_LE((W - R).cwiseAbs().maxCoeff(), 1e-12) << "n = " << n;
+  }
+}
+
+TEST(TridiagonalAbs2, MatchesLongDoubleReference) {
+  const Index n = 40;
+  const Jacobi J = randomJacobi(n, 7);
+  const MatrixXd W = dptz::tridiagonalEigenvectorsAbs2(J.a, J.b, allRows(n));
+  const MatrixXd R = dptz_test::referenceAbs2LongDouble(J.dense());
+  EXPECT_LE((W - R).cwiseAbs().maxCoeff(), 1e-13);
+  // Columns and rows of |V|^2 sum to one.
+  EXPECT_LE((W.colwise().sum().array() - 1).abs().maxCoeff(), 1e-13);
+  EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-13);
+}
+
+TEST(TridiagonalAbs2, SelectedRowsInAnyOrder) {
+  const Index n = 12;
+  const Jacobi J = randomJacobi(n, 3);
+  const std::vector<Index> rows{11, 0, 5, 5};
+  const MatrixXd W = dptz::tridiagonalEigenvectorsAbs2(J.a, J.b, rows);
+  const MatrixXd D = dptz::eigenvectorsAbs2(J.dense());
+  ASSERT_EQ(W.rows(), 4);
+  for (std::size_t r = 0; r < rows.size(); ++r)
+    EXPECT_LE((W.row(Index(r)) - D.row(rows[r])).cwiseAbs().maxCoeff(), 1e-12);
+}
+
+TEST(TridiagonalAbs2, FirstRowOfLegendreMatrixIsHalfTheWeights) {
+  // Jacobi matrix of Legendre polynomials: |v_i(0)|^2 = w_i / 2 with the closed-form 3-point rule.
+  VectorXd a = VectorXd::Zero(3), b(2);
+  for (Index k = 0; k < 2; ++k) b[k] = double(k + 1) / std::sqrt(4.0 * double((k + 1) * (k + 1)) - 1.0);
+  const MatrixXd W = dptz::tridiagonalEigenvectorsAbs2(a, b, {0});
+  EXPECT_NEAR(W(0, 0), 5.0 / 18.0, 1e-15);
+  EXPECT_NEAR(W(0, 1), 8.0 / 18.0, 1e-15);
+  EXPECT_NEAR(W(0, 2), 5.0 / 18.0, 1e-15);
+}
+
+TEST(TridiagonalAbs2, ScaleInvariantAndSignOfBetaIrrelevant) {
+  const Index n = 15;
+  const Jacobi J = randomJacobi(n, 11);
+  const MatrixXd W = dptz::tridiagonalEigenvectorsAbs2(J.a, J.b, allRows(n));
+  const MatrixXd Wbig = dptz::tridiagonalEigenvectorsAbs2(VectorXd(J.a * 1e200), VectorXd(J.b * 1e200), allRows(n));
+  const MatrixXd Wsmall =
+      dptz::tridiagonalEigenvectorsAbs2(VectorXd(J.a * 1e-200), VectorXd(-J.b * 1e-200), allRows(n));
+  EXPECT_LE((W - Wbig).cwiseAbs().maxCoeff(), 1e-13);
+  EXPECT_LE((W - Wsmall).cwiseAbs().maxCoeff(), 1e-13);
+}
+
+TEST(TridiagonalAbs2, SplitMatrixUsesBlockSpectra) {
+  // beta(3) = 0: two independent blocks; a repeated eigenvalue across the blocks.
+  Jacobi J = randomJacobi(8, 5);
+  J.b[3] = 0;
+  J.a.head(4) = J.a.tail(4);
+  J.b.head(3) = J.b.tail(3);
+  const MatrixXd W = dptz::tridiagonalEigenvectorsAbs2(J.a, J.b, allRows(8));
+  const MatrixXd D = dptz::eigenvectorsAbs2(J.dense());
+  EXPECT_TRUE(W.allFinite());
+  EXPECT_LE((W - D).cwiseAbs().maxCoeff(), 1e-12);
+}
+
+TEST(TridiagonalAbs2, WilkinsonMatrixClusteredPairs) {
+  // W21+: pairs of eigenvalues agreeing to ~1e-14 at the top; row sums of each near-degenerate pair are well
+  // conditioned, and every entry is finite and in [0, 1].
+  const Index n = 21;
+  VectorXd a(n), b = VectorXd::Ones(n - 1);
+  for (Index k = 0; k < n; ++k) a[k] = std::abs(double(k) - 10.0);
+  const MatrixXd W = dptz::tridiagonalEigenvectorsAbs2(a, b, allRows(n));
+  Jacobi J{a, b};
+  const MatrixXd R = dptz_test::referenceAbs2LongDouble(J.dense());
+  EXPECT_TRUE(W.allFinite());
+  EXPECT_GE(W.minCoeff(), 0.0);
+  EXPECT_LE(W.maxCoeff(), 1.0);
+  // Pair sums (top pair) agree with the reference.
+  const VectorXd pw = W.col(n - 1) + W.col(n - 2), pr = R.col(n - 1) + R.col(n - 2);
+  EXPECT_LE((pw - pr).cwiseAbs().maxCoeff(), 1e-12);
+  // The well separated low end matches entrywise.
+  EXPECT_LE((W.leftCols(5) - R.leftCols(5)).cwiseAbs().maxCoeff(), 1e-12);
+}
+
+TEST(TridiagonalAbs2, FloatAndLongDouble) {
+  const Index n = 20;
+  const Jacobi J = randomJacobi(n, 21);
+  const MatrixXd R = dptz_test::referenceAbs2LongDouble(J.dense());
+  const Eigen::MatrixXf Wf =
+      dptz::tridiagonalEigenvectorsAbs2(Eigen::VectorXf(J.a.cast<float>()), Eigen::VectorXf(J.b.cast<float>()),
+                                        allRows(n));
+  EXPECT_LE((Wf.cast<double>() - R).cwiseAbs().maxCoeff(), 1e-4);
+  using VL = Eigen::Matrix<long double, Eigen::Dynamic, 1>;
+  const Eigen::Matrix<long double, Eigen::Dynamic, Eigen::Dynamic> Wl =
+      dptz::tridiagonalEigenvectorsAbs2(VL(J.a.cast<long double>()), VL(J.b.cast<long double>()), allRows(n));
+  EXPECT_LE((Wl.cast<double>() - R).cwiseAbs().maxCoeff(), 1e-15);
+}
+
+TEST(TridiagonalAbs2, ThreadCountDoesNotChangeResults) {
+  const Index n = 100;
+  const Jacobi J = randomJacobi(n, 31);
+  dptz::Abs2Options one, many;
+  one.threads = 1;
+  many.threads = 2;
+  const MatrixXd W1 = dptz::tridiagonalEigenvectorsAbs2(J.a, J.b, allRows(n), one);
+  const MatrixXd W2 = dptz::tridiagonalEigenvectorsAbs2(J.a, J.b, allRows(n), many);
+  EXPECT_EQ((W1 - W2).cwiseAbs().maxCoeff(), 0.0);
+}
+
+TEST(TridiagonalAbs2, EigenBackendAgrees) {
+  const Index n = 25;
+  const Jacobi J = randomJacobi(n, 41);
+  dptz::Abs2Options o;
+  o.backend = dptz::Backend::Eigen;
+  const MatrixXd W = dptz::tridiagonalEigenvectorsAbs2(J.a, J.b, allRows(n), o);
+  const MatrixXd D = dptz::tridiagonalEigenvectorsAbs2(J.a, J.b, allRows(n));
+  EXPECT_LE((W - D).cwiseAbs().maxCoeff(), 1e-13);
+}
+
+TEST(TridiagonalAbs2, SizeOne) {
+  const MatrixXd W = dptz::tridiagonalEigenvectorsAbs2(VectorXd::Constant(1, 3.0), VectorXd(0), {0, 0});
+  EXPECT_EQ(W.rows(), 2);
+  EXPECT_EQ(W(0, 0), 1.0);
+}
+
+TEST(TridiagonalAbs2, BadInput) {
+  const VectorXd a = VectorXd::Ones(4), b = VectorXd::Ones(3);
+  DPTZ_EXPECT_INVALID(dptz::tridiagonalEigenvectorsAbs2(VectorXd(0), VectorXd(0), {0}), "alpha (the diagonal) is empty");
+  DPTZ_EXPECT_INVALID(dptz::tridiagonalEigenvectorsAbs2(a, VectorXd::Ones(4), {0}),
+                      "beta (the off-diagonal) must have size alpha.size() - 1 = 3, got 4");
+  VectorXd an = a;
+  an[2] = std::nan("");
+  DPTZ_EXPECT_INVALID(dptz::tridiagonalEigenvectorsAbs2(an, b, {0}), "alpha(2) is not finite");
+  VectorXd bn = b;
+  bn[1] = std::numeric_limits<double>::infinity();
+  DPTZ_EXPECT_INVALID(dptz::tridiagonalEigenvectorsAbs2(a, bn, {0}), "beta(1) is not finite");
+  DPTZ_EXPECT_INVALID(dptz::tridiagonalEigenvectorsAbs2(a, b, {4}), "row index 4 is out of range [0, 4)");
+  DPTZ_EXPECT_INVALID(dptz::tridiagonalEigenvectorsAbs2(a, b, {-1}), "row index -1 is out of range");
+  dptz::Abs2Options o;
+  o.clusterTolerance = std::nan("");
+  DPTZ_EXPECT_INVALID(dptz::tridiagonalEigenvectorsAbs2(a, b, {0}, o), "clusterTolerance is NaN");
+}
+
+}  // namespace
