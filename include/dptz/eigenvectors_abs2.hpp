@@ -2,6 +2,8 @@
 #ifndef DPTZ_EIGENVECTORS_ABS2_HPP
 #define DPTZ_EIGENVECTORS_ABS2_HPP
 
+#include <memory>
+#include <type_traits>
 #include <vector>
 
 #include <Eigen/Core>
@@ -12,6 +14,7 @@
 
 #include "config.hpp"
 #include "detail/spectrum.hpp"
+#include "detail/tridiagonal.hpp"
 #include "detail/validate.hpp"
 #include "identity.hpp"
 
@@ -47,6 +50,8 @@ struct Abs2Context {
   std::vector<Cluster> clusters;
   Backend backend;
   int threads;
+  Real clusterTol = Real(0);     // absolute, on the scaled spectrum
+  bool tridiagonalRows = false;  // minors from one tridiagonalization per row (RowSpectra) instead of eig(M_j)
 
   Abs2Context(const char* where, Matrix scaled, const Abs2Options& opt)
       : A(std::move(scaled)), backend(resolveBackend<Scalar>(where, opt.backend, A.rows())), threads(opt.threads) {
@@ -54,9 +59,21 @@ struct Abs2Context {
     Matrix work = A;
     HermitianEigenvalues<Scalar> eig(backend);
     if (!eig.compute(work, lambda)) throw NumericalError(std::string(where) + ": eigenvalues of A did not converge");
-    const Real tol = opt.clusterTolerance < 0 ? defaultClusterTolerance(lambda)
-                                              : Real(opt.clusterTolerance) * lambda.cwiseAbs().maxCoeff();
-    clusters = findClusters(lambda, tol);
+    setClusters(opt);
+  }
+
+  /// eig(A) already known (ascending, of the scaled copy), e.g. from the first row's tridiagonal form.
+  Abs2Context(const char* where, Matrix scaled, const Abs2Options& opt, RealVector scaledLambda)
+      : A(std::move(scaled)), lambda(std::move(scaledLambda)),
+        backend(resolveBackend<Scalar>(where, opt.backend, A.rows())), threads(opt.threads) {
+    if (!(opt.clusterTolerance == opt.clusterTolerance)) fail(where, "clusterTolerance is NaN");
+    setClusters(opt);
+  }
+
+  void setClusters(const Abs2Options& opt) {
+    clusterTol = opt.clusterTolerance < 0 ? defaultClusterTolerance(lambda)
+                                          : Real(opt.clusterTolerance) * lambda.cwiseAbs().maxCoeff();
+    clusters = findClusters(lambda, clusterTol);
   }
 
   /// out.row(r) = row rows[r] of |V|^2, minors in parallel. Each row is computed by exactly the same serial code
@@ -67,10 +84,14 @@ struct Abs2Context {
     bool failed = false;
 #ifdef _OPENMP
     const int nt = threads > 0 ? threads : omp_get_max_threads();
-#pragma omp parallel num_threads(nt) if (count > 1 && n > 8) reduction(|| : failed)
+    // Only built-in scalars go parallel: multiprecision types keep per-thread state (mpfr's default precision
+    // is thread local, so a worker would compute in 53 bits).
+    const bool parallel = std::is_arithmetic<Real>::value && count > 1 && n > 8;
+#pragma omp parallel num_threads(nt) if (parallel) reduction(|| : failed)
 #endif
     {
       HermitianEigenvalues<Scalar> eig(backend);
+      RowSpectra<Scalar> rowSpectra(backend);
       Matrix M;
       RealVector mu;
       RealVector w(n);
@@ -78,8 +99,14 @@ struct Abs2Context {
 #pragma omp for schedule(dynamic, 1)
 #endif
       for (Eigen::Index r = 0; r < count; ++r) {
-        extractMinor(A, rowList[std::size_t(r)], M);
-        if (!eig.compute(M, mu)) {
+        bool ok;
+        if (tridiagonalRows) {
+          ok = rowSpectra.compute(A, rowList[std::size_t(r)], nullptr, mu);
+        } else {
+          extractMinor(A, rowList[std::size_t(r)], M);
+          ok = eig.compute(M, mu);
+        }
+        if (!ok) {
           failed = true;
           continue;
         }
@@ -117,20 +144,58 @@ Eigen::Matrix<typename Derived::RealScalar, Eigen::Dynamic, Eigen::Dynamic> eige
   return W;
 }
 
-/// Only the rows listed in `rows` (any order, repeats allowed): rows.size() x n, only those minors are solved.
+namespace detail {
+
+/// The rows path: each requested row j from ONE tridiagonalization of A with j moved to position 0 (Householder
+/// from column 1 keeps e_1 fixed): eig(M_j) = eig(T[1:, 1:]) in O(n^2). eig(A) = eig(T) is taken from the first
+/// requested row's T and shared by all rows, so one row costs one tridiagonalization plus two O(n^2) tridiagonal
+/// eigensolves — about the price of eigenvalues-only. Returns rows.size() x n (|V|^2 is scale free). The context
+/// (eig(A), clusters, tolerance) is left in *ctxOut when asked for.
+template <typename Scalar>
+Eigen::Matrix<typename Eigen::NumTraits<Scalar>::Real, Eigen::Dynamic, Eigen::Dynamic> abs2RowsByTridiagonalization(
+    const char* where, typename Abs2Context<Scalar>::Matrix scaled, const std::vector<Eigen::Index>& rows,
+    const Abs2Options& options, std::unique_ptr<Abs2Context<Scalar>>* ctxOut = nullptr) {
+  using Real = typename Eigen::NumTraits<Scalar>::Real;
+  using RealVector = typename Abs2Context<Scalar>::RealVector;
+  using RealMatrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
+  const Eigen::Index n = scaled.rows(), count = Eigen::Index(rows.size());
+  if (!(options.clusterTolerance == options.clusterTolerance)) fail(where, "clusterTolerance is NaN");
+  RealVector lambda, mu0;
+  RowSpectra<Scalar> first(resolveBackend<Scalar>(where, options.backend, n));
+  if (!first.compute(scaled, count > 0 ? rows[0] : 0, &lambda, mu0))
+    throw NumericalError(std::string(where) + ": eigenvalues of the tridiagonal form did not converge");
+  auto ctx = std::make_unique<Abs2Context<Scalar>>(where, std::move(scaled), options, std::move(lambda));
+  ctx->tridiagonalRows = true;
+  RealMatrix W(count, n);
+  if (count > 0) {
+    RealVector w(n);
+    abs2Row(ctx->lambda, mu0, ctx->clusters, w);
+    W.row(0) = w.transpose();
+  }
+  if (count > 1) {
+    const std::vector<Eigen::Index> rest(rows.begin() + 1, rows.end());
+    RealMatrix Wrest(count - 1, n);
+    ctx->rows(where, rest, Wrest);
+    W.bottomRows(count - 1) = Wrest;
+  }
+  if (ctxOut) *ctxOut = std::move(ctx);
+  return W;
+}
+
+}  // namespace detail
+
+/// Only the rows listed in `rows` (any order, repeats allowed): rows.size() x n. Each row costs one
+/// tridiagonalization that keeps that coordinate fixed plus O(n^2) (eig(A) is shared): one row is about the price of
+/// the eigenvalues alone. Rows equal the all-rows result's rows to rounding (that path also scales columns to sum 1).
 template <typename Derived>
 Eigen::Matrix<typename Derived::RealScalar, Eigen::Dynamic, Eigen::Dynamic> eigenvectorsAbs2(
     const Eigen::MatrixBase<Derived>& A, const std::vector<Eigen::Index>& rows,
     const Abs2Options& options = Abs2Options()) {
   using Scalar = typename Derived::Scalar;
-  using Real = typename Derived::RealScalar;
   constexpr const char* where = "dptz::eigenvectorsAbs2";
   auto scaled = detail::checkedScaledCopy(where, A);
   for (Eigen::Index j : rows) detail::checkIndex(where, "row index", j, scaled.rows());
-  const detail::Abs2Context<Scalar> ctx(where, std::move(scaled), options);
-  Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic> W(Eigen::Index(rows.size()), ctx.A.rows());
-  ctx.rows(where, rows, W);
-  return W;
+  return detail::abs2RowsByTridiagonalization<Scalar>(where, std::move(scaled), rows, options);
 }
 
 }  // namespace dptz

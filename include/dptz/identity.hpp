@@ -7,6 +7,7 @@
 #define DPTZ_IDENTITY_HPP
 
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
 #include <Eigen/Core>
@@ -77,14 +78,18 @@ void abs2Row(const LambdaT& lambda, const MuT& mu, const std::vector<Cluster>& c
 }
 
 /// 2^-e with 2^e ~ max|x|: an exact scaling that brings spectra to O(1) so no difference can overflow.
+/// Types with a huge exponent range (e.g. mpfr::mpreal) need no scaling.
 template <typename Real>
 Real powerOfTwoScale(const Real& maxAbs) {
-  using std::frexp;
-  using std::ldexp;
-  if (!(maxAbs > Real(0))) return Real(1);
-  int e = 0;
-  frexp(maxAbs, &e);
-  return ldexp(Real(1), -e);
+  if constexpr (std::is_floating_point<Real>::value) {
+    if (!(maxAbs > Real(0))) return Real(1);
+    int e = 0;
+    std::frexp(maxAbs, &e);
+    return std::ldexp(Real(1), -e);
+  } else {
+    (void)maxAbs;
+    return Real(1);
+  }
 }
 
 }  // namespace detail

@@ -49,7 +49,7 @@ class LapackEigenSolver {
   /// options: Eigen::ComputeEigenvectors (default) or Eigen::EigenvaluesOnly.
   template <typename InputType>
   LapackEigenSolver& compute(const Eigen::EigenBase<InputType>& A, int options = Eigen::ComputeEigenvectors) {
-    static_assert(hasLapack(), "LapackEigenSolver needs a build with LAPACKE (DPTZ_WITH_LAPACK / DPTZ_HAS_LAPACKE)");
+    static_assert(hasLapack() && sizeof(InputType) > 0, "LapackEigenSolver needs a build with LAPACKE (DPTZ_WITH_LAPACK / DPTZ_HAS_LAPACKE)");
     constexpr const char* where = "dptz::LapackEigenSolver::compute";
     if (options != Eigen::ComputeEigenvectors && options != Eigen::EigenvaluesOnly)
       detail::fail(where, "options must be Eigen::ComputeEigenvectors or Eigen::EigenvaluesOnly, got ", options);
