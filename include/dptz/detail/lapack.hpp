@@ -65,6 +65,43 @@ inline Int syevdWork(char jobz, Int n, std::complex<double>* a, Int lda, double*
 inline Int sterf(Int n, float* d, float* e) { return LAPACKE_ssterf(n, d, e); }
 inline Int sterf(Int n, double* d, double* e) { return LAPACKE_dsterf(n, d, e); }
 
+// ?sytrd / ?hetrd, lower triangle: A = Q T Q^*, Q = H(1)...H(n-1) with H(i) acting on rows i+1..n, so Q e_1 = e_1.
+// d, e real (T is real symmetric also for complex A); tau and the reflectors stay in a for ?ormtr / ?unmtr.
+inline Int sytrd(Int n, float* a, Int lda, float* d, float* e, float* tau, float* work, Int lwork) {
+  return LAPACKE_ssytrd_work(LAPACK_COL_MAJOR, 'L', n, a, lda, d, e, tau, work, lwork);
+}
+inline Int sytrd(Int n, double* a, Int lda, double* d, double* e, double* tau, double* work, Int lwork) {
+  return LAPACKE_dsytrd_work(LAPACK_COL_MAJOR, 'L', n, a, lda, d, e, tau, work, lwork);
+}
+inline Int sytrd(Int n, std::complex<float>* a, Int lda, float* d, float* e, std::complex<float>* tau,
+                 std::complex<float>* work, Int lwork) {
+  return LAPACKE_chetrd_work(LAPACK_COL_MAJOR, 'L', n, a, lda, d, e, tau, work, lwork);
+}
+inline Int sytrd(Int n, std::complex<double>* a, Int lda, double* d, double* e, std::complex<double>* tau,
+                 std::complex<double>* work, Int lwork) {
+  return LAPACKE_zhetrd_work(LAPACK_COL_MAJOR, 'L', n, a, lda, d, e, tau, work, lwork);
+}
+// ?ormtr / ?unmtr: C := Q C (side 'L', uplo 'L', trans 'N') with Q from sytrd above.
+inline Int ormtr(Int m, Int n, const float* a, Int lda, const float* tau, float* c, Int ldc, float* work, Int lwork) {
+  return LAPACKE_sormtr_work(LAPACK_COL_MAJOR, 'L', 'L', 'N', m, n, a, lda, tau, c, ldc, work,
+                             lwork);
+}
+inline Int ormtr(Int m, Int n, const double* a, Int lda, const double* tau, double* c, Int ldc, double* work,
+                 Int lwork) {
+  return LAPACKE_dormtr_work(LAPACK_COL_MAJOR, 'L', 'L', 'N', m, n, a, lda, tau, c, ldc, work,
+                             lwork);
+}
+inline Int ormtr(Int m, Int n, const std::complex<float>* a, Int lda, const std::complex<float>* tau,
+                 std::complex<float>* c, Int ldc, std::complex<float>* work, Int lwork) {
+  return LAPACKE_cunmtr_work(LAPACK_COL_MAJOR, 'L', 'L', 'N', m, n, a, lda, tau, c,
+                             ldc, work, lwork);
+}
+inline Int ormtr(Int m, Int n, const std::complex<double>* a, Int lda, const std::complex<double>* tau,
+                 std::complex<double>* c, Int ldc, std::complex<double>* work, Int lwork) {
+  return LAPACKE_zunmtr_work(LAPACK_COL_MAJOR, 'L', 'L', 'N', m, n, a, lda, tau,
+                             c, ldc, work, lwork);
+}
+
 
 /// ?syevd / ?heevd with workspace kept between calls of the same size (minors are solved by the thousand).
 template <typename Scalar>
@@ -106,6 +143,49 @@ class Syevd {
 }  // namespace detail
 }  // namespace dptz
 
+#endif  // DPTZ_HAS_LAPACKE
+
+// ---- updates (dptz/updates.hpp): BLAS ?gemm and LAPACK ?laed4 (not in LAPACKE), Fortran symbols ----------------
+#ifdef DPTZ_HAS_LAPACKE
+extern "C" {
+void dgemm_(const char* transa, const char* transb, const lapack_int* m, const lapack_int* n, const lapack_int* k,
+            const double* alpha, const double* a, const lapack_int* lda, const double* b, const lapack_int* ldb,
+            const double* beta, double* c, const lapack_int* ldc);
+void sgemm_(const char* transa, const char* transb, const lapack_int* m, const lapack_int* n, const lapack_int* k,
+            const float* alpha, const float* a, const lapack_int* lda, const float* b, const lapack_int* ldb,
+            const float* beta, float* c, const lapack_int* ldc);
+void dlaed4_(const lapack_int* n, const lapack_int* i, const double* d, const double* z, double* delta,
+             const double* rho, double* dlam, lapack_int* info);
+void slaed4_(const lapack_int* n, const lapack_int* i, const float* d, const float* z, float* delta,
+             const float* rho, float* dlam, lapack_int* info);
+}
+namespace dptz {
+namespace detail {
+namespace lapack {
+// C := A B (column-major, no transposes): m x k times k x n.
+inline void gemm(Int m, Int n, Int k, const double* a, Int lda, const double* b, Int ldb, double* c, Int ldc) {
+  const double one = 1, zero = 0;
+  dgemm_("N", "N", &m, &n, &k, &one, a, &lda, b, &ldb, &zero, c, &ldc);
+}
+inline void gemm(Int m, Int n, Int k, const float* a, Int lda, const float* b, Int ldb, float* c, Int ldc) {
+  const float one = 1, zero = 0;
+  sgemm_("N", "N", &m, &n, &k, &one, a, &lda, b, &ldb, &zero, c, &ldc);
+}
+// ?laed4: i-th (1-based) root of 1 + rho sum z_k^2/(d_k - x), d strictly ascending, rho > 0, ||z|| = 1;
+// delta(k) = d_k - root.
+inline Int laed4(Int n, Int i, const double* d, const double* z, double* delta, double rho, double* dlam) {
+  Int info = 0;
+  dlaed4_(&n, &i, d, z, delta, &rho, dlam, &info);
+  return info;
+}
+inline Int laed4(Int n, Int i, const float* d, const float* z, float* delta, float rho, float* dlam) {
+  Int info = 0;
+  slaed4_(&n, &i, d, z, delta, &rho, dlam, &info);
+  return info;
+}
+}  // namespace lapack
+}  // namespace detail
+}  // namespace dptz
 #endif  // DPTZ_HAS_LAPACKE
 
 #endif  // DPTZ_DETAIL_LAPACK_HPP
