@@ -7,5 +7,9 @@
 #include "identity.hpp"
 #include "eigenvectors_abs2.hpp"
 #include "lapack_eigen_solver.hpp"
+#include "updates.hpp"
+#include "identity_eigen_solver.hpp"
+#include "tridiagonal.hpp"
+#include "quadrature.hpp"
 
 #endif  // DPTZ_DPTZ_HPP

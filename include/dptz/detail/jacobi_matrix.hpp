@@ -78,26 +78,28 @@ bool tridiagonalEigenvalues(const Eigen::Matrix<Real, Eigen::Dynamic, 1>& d,
 /// Scratch buffers of componentSweep for G lanes and size n.
 template <typename Real, int G>
 struct SweepWork {
-  std::vector<Real> dm, invdm;  // bottom-up pivots and their inverses, j-major (n x G)
+  std::vector<Real> dm, invdm, dp;  // bottom-up pivots, their inverses, top-down pivots: j-major (n x G)
   void resize(Eigen::Index n) {
     dm.resize(std::size_t(n) * G);
     invdm.resize(std::size_t(n) * G);
+    dp.resize(std::size_t(n) * G);
   }
 };
 
 /// The characteristic-polynomial form of the identity at G shifts x[0..G) for the Jacobi matrix (alpha, beta2 =
-/// beta^2), n >= 2. With top-down pivots d+_j and bottom-up pivots d-_j of T - x I,
-///   w_j / w_{j-1} = p_{M_j}(x) / p_{M_{j-1}}(x) = d+_{j-1} / d-_j,
-/// since p_{M_j} = p_{T[0:j)} p_{T(j:n)} and the pivots are ratios of consecutive block determinants. w_0 = 1 and
-/// the running product is renormalized by powers of two (exponent E, w_j true = w_j 2^(E_j)), so nothing overflows;
-/// the sum of all w_j is p_T'(x) in the same scale. Outputs per lane:
-///   first[l]  = w_0 / sum_j w_j = |v(0)|^2 at an eigenvalue,
-///   delta[l]  = the Rayleigh correction gamma_r w_r / sum w at the largest component r (gamma_r = d+_r + d-_r -
-///               (alpha_r - x) = 1/[(T - x I)^{-1}]_rr): lambda ~ x + delta (the MRRR correction; it converges
-///               quadratically and its rounding error is below eps |T|),
-///   if comps != nullptr, comps[j*G + l] = w_j / sum_j w_j for all j (|v(j)|^2 at an eigenvalue).
-/// Ratios use absolute values: at an eigenvalue all p_{M_j} share one sign; a tiny component whose sign rounding
-/// flipped keeps its magnitude.
+/// beta^2), n >= 2. With top-down pivots d+_j and bottom-up pivots d-_j of T - x I (ratios of consecutive leading /
+/// trailing block determinants), at an eigenvalue
+///   w_j / w_{j-1} = p_{M_j} / p_{M_{j-1}} = d+_{j-1} / d-_j = (d+_{j-1})^2 / beta_{j-1}^2 = beta_{j-1}^2 / (d-_j)^2,
+/// (p_{M_j} = p_{T[0:j)} p_{T(j:n)}, and d+_{j-1} d-_j = beta_{j-1}^2 at an eigenvalue). Off the eigenvalue the
+/// three forms differ; each block polynomial is evaluated in its stable direction by twisting at the index r of the
+/// smallest twisted pivot gamma_r = d+_r + d-_r - (alpha_r - x) (the largest component, as LAPACK's MRRR does): the
+/// top-down form above r, the bottom-up form below. This keeps tiny components (tiny Gauss weights) accurate
+/// relative to themselves. w_0 = 1 and the running product is renormalized by powers of two (no overflow); the sum
+/// of the w_j is p_T'(x) / p_{M_0}(x). Outputs per lane:
+///   first[l]  = w_0 / sum_j w_j = |v(0)|^2,
+///   delta[l]  = the Rayleigh correction gamma_r w_r / sum w: lambda ~ x + delta (converges quadratically; its
+///               rounding error is below eps |T|),
+///   if comps != nullptr, comps[j*G + l] = w_j / sum_j w_j for all j.
 template <typename Real, int G>
 void componentSweep(const Real* alpha, const Real* beta2, Eigen::Index n, const Real* x, SweepWork<Real, G>& work,
                     Real* first, Real* delta, Real* comps) {
@@ -105,6 +107,7 @@ void componentSweep(const Real* alpha, const Real* beta2, Eigen::Index n, const 
   const Real pivmin = pivotMinimum<Real>(), big = rescaleThreshold<Real>();
   Real* dm = work.dm.data();
   Real* invdm = work.invdm.data();
+  Real* dp = work.dp.data();
   Real inv[G];
   for (int l = 0; l < G; ++l) {
     Real v = alpha[n - 1] - x[l];
@@ -125,39 +128,59 @@ void componentSweep(const Real* alpha, const Real* beta2, Eigen::Index n, const 
       invj[l] = inv[l];
     }
   }
-  // Top-down: d+_0 = alpha_0 - x; gamma_j = d+_j + d-_j - (alpha_j - x).
-  Real dp[G], w[G], sum[G], bestW[G], bestGamma[G];
-  std::vector<int> expo;  // per (j, lane) exponent when all components are wanted
-  int E[G];
-  if (comps) expo.assign(std::size_t(n) * G, 0);
+  // Top-down pivots and the twist index r = argmin |gamma_j|.
+  Eigen::Index r[G];
+  Real gmin[G], gr[G];
   for (int l = 0; l < G; ++l) {
     const Real shift = alpha[0] - x[l];
     Real v = shift;
     if (abs(v) < pivmin) v = -pivmin;
     dp[l] = v;
-    w[l] = Real(1);
-    sum[l] = Real(1);
-    bestW[l] = Real(1);
-    bestGamma[l] = v + dm[l] - shift;
-    E[l] = 0;
-    if (comps) comps[l] = Real(1);
+    inv[l] = Real(1) / v;
+    gr[l] = v + dm[l] - shift;
+    gmin[l] = abs(gr[l]);
+    r[l] = 0;
   }
   for (Eigen::Index j = 1; j < n; ++j) {
     const Real a = alpha[j], b2 = beta2[j - 1];
     const Real* dmj = dm + j * G;
+    Real* dpj = dp + j * G;
+    for (int l = 0; l < G; ++l) {
+      const Real shift = a - x[l];
+      Real v = shift - b2 * inv[l];
+      if (abs(v) < pivmin) v = -pivmin;
+      dpj[l] = v;
+      inv[l] = Real(1) / v;
+      const Real g = v + dmj[l] - shift;
+      const bool better = abs(g) < gmin[l];
+      gmin[l] = better ? abs(g) : gmin[l];
+      gr[l] = better ? g : gr[l];
+      r[l] = better ? j : r[l];
+    }
+  }
+  // Products of the ratios from w_0 = 1.
+  Real w[G], sum[G], wr[G];
+  std::vector<int> expo;  // per (j, lane) exponent when all components are wanted
+  int E[G];
+  if (comps) expo.assign(std::size_t(n) * G, 0);
+  for (int l = 0; l < G; ++l) {
+    w[l] = Real(1);
+    sum[l] = Real(1);
+    wr[l] = Real(1);
+    E[l] = 0;
+    if (comps) comps[l] = Real(1);
+  }
+  for (Eigen::Index j = 1; j < n; ++j) {
+    const Real b2 = beta2[j - 1], ib2 = Real(1) / b2;
+    const Real* dpm = dp + (j - 1) * G;
     const Real* invj = invdm + j * G;
     bool rescale = false;
     for (int l = 0; l < G; ++l) {
-      const Real shift = a - x[l];
-      const Real wj = w[l] * abs(dp[l] * invj[l]);
-      Real v = shift - b2 / dp[l];
-      if (abs(v) < pivmin) v = -pivmin;
-      dp[l] = v;
+      const Real up = dpm[l] * dpm[l] * ib2, down = b2 * invj[l] * invj[l];
+      const Real wj = w[l] * (j <= r[l] ? up : down);
       w[l] = wj;
       sum[l] += wj;
-      const bool better = wj > bestW[l];
-      bestW[l] = better ? wj : bestW[l];
-      bestGamma[l] = better ? (v + dmj[l] - shift) : bestGamma[l];
+      wr[l] = j == r[l] ? wj : wr[l];
       rescale |= wj > big;
     }
     if (rescale) {
@@ -166,7 +189,7 @@ void componentSweep(const Real* alpha, const Real* beta2, Eigen::Index n, const 
         const int e = std::ilogb(w[l]);
         w[l] = std::ldexp(w[l], -e);
         sum[l] = std::ldexp(sum[l], -e);
-        bestW[l] = std::ldexp(bestW[l], -e);
+        if (j >= r[l]) wr[l] = std::ldexp(wr[l], -e);
         E[l] += e;
       }
     }
@@ -178,7 +201,7 @@ void componentSweep(const Real* alpha, const Real* beta2, Eigen::Index n, const 
   }
   for (int l = 0; l < G; ++l) {
     first[l] = std::ldexp(Real(1) / sum[l], -E[l]);
-    delta[l] = bestGamma[l] * (bestW[l] / sum[l]);
+    delta[l] = gr[l] * (wr[l] / sum[l]);
   }
   if (comps)
     for (Eigen::Index j = 0; j < n; ++j)
