@@ -7,6 +7,7 @@
 #define DPTZ_IDENTITY_HPP
 
 #include <cmath>
+#include <limits>
 #include <type_traits>
 #include <vector>
 
@@ -85,7 +86,8 @@ Real powerOfTwoScale(const Real& maxAbs) {
     if (!(maxAbs > Real(0))) return Real(1);
     int e = 0;
     std::frexp(maxAbs, &e);
-    return std::ldexp(Real(1), -e);
+    // A subnormal maxAbs would ask for 2^-e beyond the largest finite power of two (inf, then NaN entries).
+    return std::ldexp(Real(1), (std::min)(-e, std::numeric_limits<Real>::max_exponent - 1));
   } else {
     (void)maxAbs;
     return Real(1);

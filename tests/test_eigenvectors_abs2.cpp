@@ -1,0 +1,932 @@
+// Tests of dptz/eigenvectors_abs2.hpp: dptz::eigenvectorsAbs2 (all rows and the rows overload) against
+// independent references (LapackEigenSolver's |V|^2, Eigen's solver in long double, closed forms), the sum and
+// range properties of |V|^2, repeated eigenvalues, extreme scales, thread-count determinism and bad input.
+//
+// Accuracy model (DESIGN.md): an entry of column i carries an absolute error of order eps ||A|| / gap_i, with
+// gap_i the distance from lambda_i to the nearest other eigenvalue — for the identity and for LAPACK's vectors
+// alike. Tolerances against an equally-accurate reference are therefore K eps ||A|| / gap_i; the constants K were
+// set from measured errors with a margin (the measured maxima are printed by the tests, "[measured]" lines).
+#include <dptz/dptz.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cfloat>
+#include <cmath>
+#include <complex>
+#include <cstdio>
+#include <limits>
+#include <utility>
+#include <vector>
+
+#include "test_util.hpp"
+
+namespace {
+
+using dptz::Abs2Options;
+using dptz::Backend;
+using Eigen::Index;
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+
+template <typename Scalar>
+using Mat = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+template <typename Real>
+using RVec = Eigen::Matrix<Real, Eigen::Dynamic, 1>;
+
+template <typename Scalar>
+using RealOf = typename Eigen::NumTraits<Scalar>::Real;
+
+/// |V|^2 from dptz::LapackEigenSolver (the reference path) and its eigenvalues.
+template <typename Derived>
+Mat<typename Derived::RealScalar> lapackAbs2(const Eigen::MatrixBase<Derived>& A,
+                                             RVec<typename Derived::RealScalar>* lambda = nullptr) {
+  using S = typename Derived::Scalar;
+  const Mat<S> a = A;
+  dptz::LapackEigenSolver<Mat<S>> es(a);
+  EXPECT_EQ(es.info(), Eigen::Success);
+  if (lambda) *lambda = es.eigenvalues();
+  return es.eigenvectors().cwiseAbs2();
+}
+
+/// gap_i / max|lambda|: the relative distance from lambda_i to the nearest other eigenvalue (1 for n = 1).
+template <typename Real>
+RVec<Real> relativeGaps(const RVec<Real>& lambda) {
+  const Index n = lambda.size();
+  const Real norm = std::max(lambda.cwiseAbs().maxCoeff(), std::numeric_limits<Real>::min());
+  RVec<Real> g = RVec<Real>::Constant(n, Real(1));
+  for (Index i = 0; i < n; ++i) {
+    Real d = std::numeric_limits<Real>::infinity();
+    if (i > 0) d = std::min(d, lambda(i) - lambda(i - 1));
+    if (i + 1 < n) d = std::min(d, lambda(i + 1) - lambda(i));
+    if (n > 1) g(i) = std::min(Real(1), d / norm);
+  }
+  return g;
+}
+
+/// max over entries of |W - R|(j, i) * relgap_i / eps: the error in units of its condition eps ||A|| / gap_i.
+template <typename Real>
+double scaledError(const Mat<Real>& W, const Mat<Real>& R, const RVec<Real>& relgap, double eps) {
+  double worst = 0;
+  for (Index i = 0; i < W.cols(); ++i)
+    for (Index j = 0; j < W.rows(); ++j)
+      worst = std::max(worst, double(std::abs(W(j, i) - R(j, i))) * double(relgap(i)) / eps);
+  return worst;
+}
+
+template <typename Real>
+void expectInUnitRange(const Mat<Real>& W) {
+  ASSERT_TRUE(W.allFinite());
+  EXPECT_GE(W.minCoeff(), Real(0));
+  EXPECT_LE(W.maxCoeff(), Real(1));
+}
+
+/// Column sums are 1 by construction (columns are normalized): a few n eps.
+template <typename Real>
+void expectColumnSumsOne(const Mat<Real>& W, double k = 2) {
+  const double tol = k * double(W.rows()) * double(Eigen::NumTraits<Real>::epsilon());
+  for (Index i = 0; i < W.cols(); ++i) EXPECT_NEAR(double(W.col(i).sum()), 1.0, tol) << "column " << i;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Exact cases
+
+TEST(EigenvectorsAbs2, DiagonalOneToSixGivesExactlyTheIdentity) {
+  VectorXd d(6);
+  d << 1, 2, 3, 4, 5, 6;
+  const MatrixXd A = d.asDiagonal();
+  for (Backend b : {Backend::Default, Backend::Eigen, Backend::Lapack}) {
+    if (b == Backend::Lapack && !dptz::hasLapack()) continue;
+    const MatrixXd W = dptz::eigenvectorsAbs2(A, Abs2Options{b});
+    EXPECT_EQ(W, MatrixXd::Identity(6, 6)) << "backend " << int(b);
+  }
+  // Reversed diagonal: eigenvalue i sits in row 5 - i, so W is the anti-identity.
+  const MatrixXd R = d.reverse().asDiagonal();
+  EXPECT_EQ(dptz::eigenvectorsAbs2(R), MatrixXd::Identity(6, 6).rowwise().reverse().eval());
+  // Other scalar types.
+  EXPECT_EQ(dptz::eigenvectorsAbs2(A.cast<float>().eval()), Eigen::MatrixXf::Identity(6, 6));
+  EXPECT_EQ(dptz::eigenvectorsAbs2(A.cast<long double>().eval()), Mat<long double>::Identity(6, 6));
+  EXPECT_EQ(dptz::eigenvectorsAbs2(A.cast<std::complex<double>>().eval()), MatrixXd::Identity(6, 6));
+  // The rows overload on the diagonal example.
+  EXPECT_EQ(dptz::eigenvectorsAbs2(A, std::vector<Index>{4, 0}), MatrixXd::Identity(6, 6)(std::vector<Index>{4, 0},
+                                                                                            Eigen::all));
+}
+
+TEST(EigenvectorsAbs2, OneByOneIsOne) {
+  MatrixXd A(1, 1);
+  A << -7.5;
+  EXPECT_EQ(dptz::eigenvectorsAbs2(A), MatrixXd::Ones(1, 1));
+  EXPECT_EQ(dptz::eigenvectorsAbs2(A, std::vector<Index>{0}), MatrixXd::Ones(1, 1));
+  Eigen::Matrix<std::complex<float>, 1, 1> C;
+  C << std::complex<float>(2, 0);
+  EXPECT_EQ(dptz::eigenvectorsAbs2(C), Eigen::MatrixXf::Ones(1, 1));
+}
+
+TEST(EigenvectorsAbs2, TwoByTwoClosedForm) {
+  // [[a, b], [b, c]]: |v_0(0)|^2 = (1 - (a - c) / sqrt((a - c)^2 + 4 b^2)) / 2 (smaller eigenvalue).
+  for (auto abc : {std::array<double, 3>{1, 2, 3}, std::array<double, 3>{0, 1, 0}, std::array<double, 3>{5, -1e-3, 1},
+                   std::array<double, 3>{-2, 4, 7}}) {
+    const double a = abc[0], b = abc[1], c = abc[2];
+    MatrixXd A(2, 2);
+    A << a, b, b, c;
+    const double r = std::hypot(a - c, 2 * b), w00 = 0.5 * (1 - (a - c) / r);
+    MatrixXd ref(2, 2);
+    ref << w00, 1 - w00, 1 - w00, w00;
+    EXPECT_LE((dptz::eigenvectorsAbs2(A) - ref).cwiseAbs().maxCoeff(), 1e-14) << A;
+    // complex off-diagonal with the same modulus: same |V|^2
+    Eigen::Matrix2cd C;
+    C << a, std::polar(std::abs(b), 0.7), std::polar(std::abs(b), -0.7), c;
+    EXPECT_LE((dptz::eigenvectorsAbs2(C) - ref).cwiseAbs().maxCoeff(), 1e-14) << C;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Random matrices against LapackEigenSolver's |V|^2
+
+template <typename Scalar>
+struct Tol;
+// Measured max of |W - W_lapack| gap_i / (||A|| eps) over the sizes below: ~1-25 (double and float, real and
+// complex). K = 200 keeps a margin of about 10 and still fails on any O(1)-relative mistake in a well-conditioned
+// entry. Float: the same model with float eps (1.2e-7); nothing in the algorithm depends on the precision.
+template <>
+struct Tol<double> {
+  static constexpr double K = 200;
+};
+template <>
+struct Tol<float> {
+  static constexpr double K = 200;
+};
+template <typename R>
+struct Tol<std::complex<R>> : Tol<R> {};
+
+template <typename Scalar>
+class RandomVsLapack : public ::testing::Test {};
+using LapackScalars = ::testing::Types<double, std::complex<double>, float, std::complex<float>>;
+TYPED_TEST_SUITE(RandomVsLapack, LapackScalars);
+
+TYPED_TEST(RandomVsLapack, AllRowsSmallAndMedium) {
+  using Scalar = TypeParam;
+  using Real = RealOf<Scalar>;
+  const double eps = double(Eigen::NumTraits<Real>::epsilon());
+  double worst = 0, worstPlain = 0;
+  for (Index n : {1, 2, 3, 5, 10, 50}) {
+    for (std::uint64_t seed : {1u, 2u, 3u}) {
+      if (n == 50 && seed > 1) continue;
+      const Mat<Scalar> A = dptz_test::randomHermitian<Scalar>(n, 100 * std::uint64_t(n) + seed);
+      RVec<Real> lambda;
+      const Mat<Real> R = lapackAbs2(A, &lambda);
+      const Mat<Real> W = dptz::eigenvectorsAbs2(A);
+      ASSERT_EQ(W.rows(), n);
+      ASSERT_EQ(W.cols(), n);
+      expectInUnitRange(W);
+      expectColumnSumsOne(W);
+      const RVec<Real> g = relativeGaps(lambda);
+      const double e = scaledError(W, R, g, eps);
+      worst = std::max(worst, e);
+      worstPlain = std::max(worstPlain, double((W - R).cwiseAbs().maxCoeff()) / eps);
+      EXPECT_LE(e, Tol<Scalar>::K) << "n = " << n << " seed " << seed;
+    }
+  }
+  std::printf("[measured] %s: max |W - W_lapack| = %.3g eps; in units of eps ||A|| / gap_i: %.3g\n",
+              ::testing::UnitTest::GetInstance()->current_test_info()->type_param(), worstPlain, worst);
+}
+
+TYPED_TEST(RandomVsLapack, NTwoHundred) {
+  using Scalar = TypeParam;
+  using Real = RealOf<Scalar>;
+  const double eps = double(Eigen::NumTraits<Real>::epsilon());
+  const Index n = 200;
+  const Mat<Scalar> A = dptz_test::randomHermitian<Scalar>(n, 200);
+  RVec<Real> lambda;
+  const Mat<Real> R = lapackAbs2(A, &lambda);
+  const RVec<Real> g = relativeGaps(lambda);
+  // Real double: all rows once (200 eigensolves of size 199). The other types: the rows overload on a few rows
+  // (no column normalization there, same accuracy model).
+  const bool allRows = std::is_same<Scalar, double>::value;
+  std::vector<Index> rows;
+  if (allRows)
+    for (Index j = 0; j < n; ++j) rows.push_back(j);
+  else
+    rows = {0, 1, 77, 198, 199};
+  const Mat<Real> W = allRows ? dptz::eigenvectorsAbs2(A) : dptz::eigenvectorsAbs2(A, rows);
+  ASSERT_EQ(W.rows(), Index(rows.size()));
+  ASSERT_EQ(W.cols(), n);
+  expectInUnitRange(W);
+  if (allRows) expectColumnSumsOne(W);
+  const Mat<Real> Rr = R(rows, Eigen::all);
+  const double e = scaledError(W, Rr, g, eps);
+  std::printf("[measured] %s n = 200 (%s): max |W - W_lapack| = %.3g eps; in units of eps ||A|| / gap_i: %.3g\n",
+              ::testing::UnitTest::GetInstance()->current_test_info()->type_param(), allRows ? "all rows" : "5 rows",
+              double((W - Rr).cwiseAbs().maxCoeff()) / eps, e);
+  EXPECT_LE(e, Tol<Scalar>::K);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The 1e-12 target: double, n <= 50, well-separated eigenvalues, against a long double reference.
+
+template <typename Scalar>
+void wellSeparatedCase(double& worst) {
+  for (Index n : {2, 3, 5, 10, 20, 50}) {
+    // Spectrum in [-1, 1] with gaps between 1 / n and 3 / n (random), shuffled into a random unitary basis.
+    std::mt19937_64 g(7 * std::uint64_t(n));
+    std::uniform_real_distribution<double> u(1.0, 3.0);
+    VectorXd lambda(n);
+    double x = 0;
+    for (Index i = 0; i < n; ++i) lambda(i) = (x += u(g));
+    lambda = (lambda.array() - lambda.mean()) / lambda.cwiseAbs().maxCoeff();
+    const Mat<Scalar> A = dptz_test::withSpectrum<Scalar>(lambda, 11 * std::uint64_t(n));
+    const MatrixXd ref = dptz_test::referenceAbs2LongDouble(A);
+    for (Backend b : {Backend::Eigen, Backend::Lapack}) {
+      if (b == Backend::Lapack && !dptz::hasLapack()) continue;
+      const MatrixXd W = dptz::eigenvectorsAbs2(A, Abs2Options{b});
+      const double err = (W - ref).cwiseAbs().maxCoeff();
+      worst = std::max(worst, err);
+      EXPECT_LE(err, 1e-12) << "n = " << n << " backend " << int(b);
+    }
+  }
+}
+
+TEST(EigenvectorsAbs2, DoubleWellSeparatedWithinOneEMinus12OfLongDoubleReference) {
+  double worstReal = 0, worstComplex = 0;
+  wellSeparatedCase<double>(worstReal);
+  wellSeparatedCase<std::complex<double>>(worstComplex);
+  const double eps = std::numeric_limits<double>::epsilon();
+  std::printf("[measured] well separated, n <= 50, vs long double: max |W - W_ref| = %.3g (%.1f eps) real, "
+              "%.3g (%.1f eps) complex\n",
+              worstReal, worstReal / eps, worstComplex, worstComplex / eps);
+}
+
+TEST(EigenvectorsAbs2, LapackReferenceItselfAgreesWithLongDouble) {
+  // Sanity of the reference used above: LapackEigenSolver's |V|^2 is within the same bound.
+  const Mat<double> A = dptz_test::randomHermitian<double>(30, 5);
+  RVec<double> lambda;
+  const MatrixXd R = lapackAbs2(A, &lambda);
+  const MatrixXd ref = dptz_test::referenceAbs2LongDouble(A);
+  EXPECT_LE(scaledError<double>(R, ref, relativeGaps(lambda), DBL_EPSILON), Tol<double>::K);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sums, range, interlacing
+
+TEST(EigenvectorsAbs2, RowsAndColumnsSumToOneEntriesInUnitInterval) {
+  const double eps = DBL_EPSILON;
+  double worstRow = 0;
+  for (Index n : {2, 5, 17, 40}) {
+    // Real and complex, random and well separated.
+    VectorXd lambda = VectorXd::LinSpaced(n, -1, 1);
+    const std::vector<MatrixXd> Ws = {
+        dptz::eigenvectorsAbs2(dptz_test::randomHermitian<double>(n, 31 + std::uint64_t(n))),
+        dptz::eigenvectorsAbs2(dptz_test::randomHermitian<std::complex<double>>(n, 37 + std::uint64_t(n))),
+        dptz::eigenvectorsAbs2(dptz_test::withSpectrum<double>(lambda, 41 + std::uint64_t(n))),
+        dptz::eigenvectorsAbs2(dptz_test::withSpectrum<std::complex<double>>(lambda, 43 + std::uint64_t(n)))};
+    for (const MatrixXd& W : Ws) {
+      expectInUnitRange(W);
+      expectColumnSumsOne(W);
+      const double rowErr = (W.rowwise().sum().array() - 1).abs().maxCoeff();
+      worstRow = std::max(worstRow, rowErr / eps);
+      // Row sums are not normalized: they are 1 only because the identity is right. The errors of the n entries
+      // of a row add up; measured below 1e3 eps for random GOE/GUE up to n = 40.
+      EXPECT_LE(rowErr, 4096 * eps) << "n = " << n;
+    }
+  }
+  std::printf("[measured] max |row sum - 1| = %.3g eps\n", worstRow);
+  // Float: same properties, float eps.
+  const Eigen::MatrixXf Wf = dptz::eigenvectorsAbs2(dptz_test::randomHermitian<float>(20, 3));
+  expectInUnitRange(Wf);
+  expectColumnSumsOne(Wf);
+  EXPECT_LE((Wf.rowwise().sum().array() - 1).abs().maxCoeff(), 4096 * FLT_EPSILON);
+}
+
+template <typename Scalar>
+void checkInterlacing(const Mat<Scalar>& A) {
+  using Real = RealOf<Scalar>;
+  const Index n = A.rows();
+  dptz::LapackEigenSolver<Mat<Scalar>> es(A, Eigen::EigenvaluesOnly);
+  const RVec<Real> lambda = es.eigenvalues();
+  const Real tol = Real(4 * n) * Eigen::NumTraits<Real>::epsilon() * lambda.cwiseAbs().maxCoeff();
+  for (Index j = 0; j < n; ++j) {
+    Mat<Scalar> M(n - 1, n - 1);
+    std::vector<Index> keep;
+    for (Index k = 0; k < n; ++k)
+      if (k != j) keep.push_back(k);
+    M = A(keep, keep);
+    dptz::LapackEigenSolver<Mat<Scalar>> em(M, Eigen::EigenvaluesOnly);
+    ASSERT_EQ(em.info(), Eigen::Success);
+    const RVec<Real> mu = em.eigenvalues();
+    for (Index k = 0; k + 1 < n; ++k) {
+      EXPECT_LE(lambda(k), mu(k) + tol) << "j = " << j << " k = " << k;
+      EXPECT_LE(mu(k), lambda(k + 1) + tol) << "j = " << j << " k = " << k;
+    }
+  }
+}
+
+TEST(EigenvectorsAbs2, InterlacingHoldsForComputedSpectra) {
+  for (Index n : {2, 3, 8, 30}) {
+    checkInterlacing<double>(dptz_test::randomHermitian<double>(n, 51 + std::uint64_t(n)));
+    checkInterlacing<std::complex<double>>(dptz_test::randomHermitian<std::complex<double>>(n, 53 + std::uint64_t(n)));
+    checkInterlacing<float>(dptz_test::randomHermitian<float>(n, 57 + std::uint64_t(n)));
+  }
+  // Repeated eigenvalues: interlacing pins the minor eigenvalues, still within tolerance.
+  checkInterlacing<double>(MatrixXd::Identity(5, 5));
+  VectorXd l(6);
+  l << 1, 1, 1, 2, 3, 3;
+  checkInterlacing<double>(dptz_test::withSpectrum<double>(l, 3));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Repeated eigenvalues: no NaN, cluster sums = projector diagonal (basis independent), even split inside.
+
+/// Sums over each cluster of the columns of W and of the reference R; clusters from lambda_ref with a tolerance
+/// far above rounding and far below the real gaps of the test matrices.
+template <typename Real>
+void expectClusterSumsMatch(const Mat<Real>& W, const Mat<Real>& R, const RVec<Real>& lambdaRef, double tol,
+                            const char* what) {
+  const auto clusters = dptz::findClusters(lambdaRef, Real(1e-8) * lambdaRef.cwiseAbs().maxCoeff());
+  for (const auto& c : clusters) {
+    const RVec<Real> pw = W.middleCols(c.first, c.size).rowwise().sum();
+    const RVec<Real> pr = R.middleCols(c.first, c.size).rowwise().sum();
+    EXPECT_LE(double((pw - pr).cwiseAbs().maxCoeff()), tol) << what << ": cluster at " << c.first << " size " << c.size;
+    // inside a cluster the projector diagonal is split evenly
+    for (Index s = 1; s < c.size; ++s)
+      EXPECT_LE(double((W.col(c.first + s) - W.col(c.first)).cwiseAbs().maxCoeff()), tol) << what;
+  }
+}
+
+TEST(EigenvectorsAbs2, IdentityMatrixSplitsEvenly) {
+  for (Index n = 1; n <= 7; ++n) {
+    const MatrixXd W = dptz::eigenvectorsAbs2(MatrixXd::Identity(n, n));
+    ASSERT_TRUE(W.allFinite());
+    EXPECT_LE((W.array() - 1.0 / double(n)).abs().maxCoeff(), 4 * DBL_EPSILON) << "n = " << n;
+    const Eigen::MatrixXf Wf = dptz::eigenvectorsAbs2(Eigen::MatrixXf::Identity(n, n));
+    EXPECT_LE((Wf.array() - 1.0f / float(n)).abs().maxCoeff(), 4 * FLT_EPSILON) << "n = " << n;
+    const MatrixXd Wc = dptz::eigenvectorsAbs2(Eigen::MatrixXcd::Identity(n, n) * 3.0);
+    EXPECT_LE((Wc.array() - 1.0 / double(n)).abs().maxCoeff(), 4 * DBL_EPSILON) << "n = " << n;
+  }
+}
+
+TEST(EigenvectorsAbs2, CompleteGraphLaplacian) {
+  // L = n I - J: eigenvalue 0 (vector ones / sqrt n) and n with multiplicity n - 1 (projector I - J / n), so
+  // |v_0(j)|^2 = 1 / n and the cluster's diagonal 1 - 1 / n split over n - 1 members: W = 1 / n everywhere.
+  for (Index n : {2, 3, 7, 16}) {
+    const MatrixXd L = double(n) * MatrixXd::Identity(n, n) - MatrixXd::Ones(n, n);
+    for (Backend b : {Backend::Eigen, Backend::Lapack}) {
+      if (b == Backend::Lapack && !dptz::hasLapack()) continue;
+      const MatrixXd W = dptz::eigenvectorsAbs2(L, Abs2Options{b});
+      ASSERT_TRUE(W.allFinite());
+      EXPECT_LE((W.array() - 1.0 / double(n)).abs().maxCoeff(), 64 * DBL_EPSILON) << "n = " << n << " backend "
+                                                                                   << int(b);
+      RVec<double> lambda;
+      const MatrixXd R = lapackAbs2(L, &lambda);
+      expectClusterSumsMatch<double>(W, R, lambda, 1e-13, "K_n");
+      EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-14);
+    }
+  }
+}
+
+template <typename Scalar>
+void blockRepeatedCase(std::uint64_t seed) {
+  using Real = RealOf<Scalar>;
+  const Index m = 5;
+  const Mat<Scalar> B = dptz_test::randomHermitian<Scalar>(m, seed);
+  Mat<Scalar> A = Mat<Scalar>::Zero(2 * m, 2 * m);
+  A.topLeftCorner(m, m) = B;
+  A.bottomRightCorner(m, m) = B;
+  RVec<Real> lambda;
+  const Mat<Real> R = lapackAbs2(A, &lambda);
+  for (Backend b : {Backend::Eigen, Backend::Lapack}) {
+    if (b == Backend::Lapack && !dptz::hasLapack()) continue;
+    const Mat<Real> W = dptz::eigenvectorsAbs2(A, Abs2Options{b});
+    expectInUnitRange(W);
+    expectColumnSumsOne(W);
+    expectClusterSumsMatch<Real>(W, R, lambda, 1e-12, "blockdiag(B, B)");
+    // the projector diagonal of eigenvalue k of blockdiag(B, B) is |u_k|^2 of B on both blocks: W's rows j and
+    // j + m are equal, and each cluster member holds half of |u_k(j)|^2.
+    const Mat<Real> WB = lapackAbs2(B);
+    for (Index k = 0; k < m; ++k)
+      for (Index j = 0; j < m; ++j) {
+        EXPECT_NEAR(double(W(j, 2 * k)), double(WB(j, k)) / 2, 1e-12) << "k = " << k << " j = " << j;
+        EXPECT_NEAR(double(W(j + m, 2 * k + 1)), double(WB(j, k)) / 2, 1e-12) << "k = " << k << " j = " << j;
+      }
+  }
+}
+
+TEST(EigenvectorsAbs2, BlockRepeatedSpectrum) {
+  blockRepeatedCase<double>(61);
+  blockRepeatedCase<std::complex<double>>(62);
+}
+
+TEST(EigenvectorsAbs2, WithSpectrumOfRepeatedEigenvalues) {
+  VectorXd l(6);
+  l << 1, 1, 1, 2, 3, 3;
+  double worst = 0;
+  for (std::uint64_t seed : {1u, 2u, 3u, 4u, 5u}) {
+    const MatrixXd A = dptz_test::withSpectrum<double>(l, seed);
+    const Eigen::MatrixXcd C = dptz_test::withSpectrum<std::complex<double>>(l, seed);
+    for (Backend b : {Backend::Eigen, Backend::Lapack}) {
+      if (b == Backend::Lapack && !dptz::hasLapack()) continue;
+      for (int t = 0; t < 2; ++t) {
+        const MatrixXd W = t == 0 ? dptz::eigenvectorsAbs2(A, Abs2Options{b}) : dptz::eigenvectorsAbs2(C, Abs2Options{b});
+        expectInUnitRange(W);
+        expectColumnSumsOne(W);
+        // Reference: long double eigenvectors, summed over each cluster (the projector diagonal does not depend
+        // on the basis LAPACK or Eigen picked inside the eigenspace).
+        const MatrixXd ref = t == 0 ? dptz_test::referenceAbs2LongDouble(A) : dptz_test::referenceAbs2LongDouble(C);
+        expectClusterSumsMatch<double>(W, ref, l, 1e-13, t == 0 ? "real {1,1,1,2,3,3}" : "complex {1,1,1,2,3,3}");
+        for (const auto& c : dptz::findClusters(l, 0.0))
+          worst = std::max(worst, (W.middleCols(c.first, c.size).rowwise().sum() -
+                                   ref.middleCols(c.first, c.size).rowwise().sum())
+                                      .cwiseAbs()
+                                      .maxCoeff());
+      }
+    }
+  }
+  std::printf("[measured] {1,1,1,2,3,3}: max |cluster sum - projector diagonal| = %.3g eps\n", worst / DBL_EPSILON);
+}
+
+TEST(EigenvectorsAbs2, ClusterToleranceOption) {
+  // Eigenvalues 1 and 1 + 1e-9: separate by default, one cluster with clusterTolerance 1e-6 (relative to ||A||).
+  VectorXd l(4);
+  l << -1, 1, 1 + 1e-9, 2;
+  const MatrixXd A = dptz_test::withSpectrum<double>(l, 9);
+  const MatrixXd split = dptz::eigenvectorsAbs2(A);
+  Abs2Options o;
+  o.clusterTolerance = 1e-6;
+  const MatrixXd merged = dptz::eigenvectorsAbs2(A, o);
+  EXPECT_EQ(merged.col(1), merged.col(2));
+  EXPECT_LE((merged.col(1) + merged.col(2) - split.col(1) - split.col(2)).cwiseAbs().maxCoeff(), 1e-6);
+  EXPECT_LE((merged.col(0) - split.col(0)).cwiseAbs().maxCoeff(), 1e-13);
+  // A huge tolerance makes one cluster of everything: every entry 1 / n.
+  o.clusterTolerance = 1e300;
+  EXPECT_LE((dptz::eigenvectorsAbs2(A, o).array() - 0.25).abs().maxCoeff(), 1e-15);
+  // clusterTolerance = 0: only exactly equal eigenvalues cluster; still finite.
+  o.clusterTolerance = 0;
+  expectInUnitRange<double>(dptz::eigenvectorsAbs2(A, o));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Extreme scales
+
+TEST(EigenvectorsAbs2, ScaledBy1e150And1eMinus150GiveTheSameW) {
+  VectorXd l = VectorXd::LinSpaced(12, -3, 5);
+  const MatrixXd A = dptz_test::withSpectrum<double>(l, 71);
+  const Eigen::MatrixXcd C = dptz_test::withSpectrum<std::complex<double>>(l, 72);
+  const MatrixXd W = dptz::eigenvectorsAbs2(A), WC = dptz::eigenvectorsAbs2(C);
+  for (double s : {1e150, 1e-150, 1e300, 1e-300}) {
+    // The scaled matrix is A rounded after multiplying by s: a relative perturbation of eps per entry, so W moves
+    // by O(eps ||A|| / gap) — 1e-13 is a tight bound here (||A|| / gap = 5 / (8 / 11)).
+    const MatrixXd Ws = dptz::eigenvectorsAbs2(MatrixXd(A * s));
+    const MatrixXd WCs = dptz::eigenvectorsAbs2(Eigen::MatrixXcd(C * s));
+    ASSERT_TRUE(Ws.allFinite() && WCs.allFinite()) << "scale " << s;
+    EXPECT_LE((Ws - W).cwiseAbs().maxCoeff(), 1e-13) << "scale " << s;
+    EXPECT_LE((WCs - WC).cwiseAbs().maxCoeff(), 1e-13) << "scale " << s;
+    const MatrixXd Wr = dptz::eigenvectorsAbs2(MatrixXd(A * s), std::vector<Index>{3, 0});
+    EXPECT_LE((Wr - W(std::vector<Index>{3, 0}, Eigen::all)).cwiseAbs().maxCoeff(), 1e-13) << "scale " << s;
+  }
+  // A power-of-two scaling is exact, and the library's internal scaling is a power of two: bitwise equal.
+  for (double s : {0x1p+600, 0x1p-600, 0x1p+1000, 0x1p-1000}) {
+    EXPECT_EQ(dptz::eigenvectorsAbs2(MatrixXd(A * s)), W) << "scale " << s;
+    EXPECT_EQ(dptz::eigenvectorsAbs2(Eigen::MatrixXcd(C * s)), WC) << "scale " << s;
+  }
+}
+
+TEST(EigenvectorsAbs2, EntriesNearOverflowAndInTheDenormalRange) {
+  const Index n = 8;
+  VectorXd l = VectorXd::LinSpaced(n, -1, 1);
+  MatrixXd A = dptz_test::withSpectrum<double>(l, 81);
+  A /= A.cwiseAbs().maxCoeff();
+  const MatrixXd W = dptz::eigenvectorsAbs2(A);
+  // Entries up to DBL_MAX / n: the eigenvalues (up to ||A||_2 <= n max|A_ij|) stay finite but sums of entries or
+  // differences of eigenvalues of opposite sign would overflow without the internal scaling.
+  const MatrixXd big = A * (DBL_MAX / double(n));
+  const MatrixXd Wb = dptz::eigenvectorsAbs2(big);
+  ASSERT_TRUE(Wb.allFinite());
+  EXPECT_LE((Wb - W).cwiseAbs().maxCoeff(), 1e-13);
+  const MatrixXd Wbr = dptz::eigenvectorsAbs2(big, std::vector<Index>{n - 1});
+  ASSERT_TRUE(Wbr.allFinite());
+  EXPECT_LE((Wbr.row(0) - W.row(n - 1)).cwiseAbs().maxCoeff(), 1e-13);
+  Eigen::MatrixXcd bigC = dptz_test::withSpectrum<std::complex<double>>(l, 82);
+  bigC *= (DBL_MAX / double(n)) / bigC.cwiseAbs().maxCoeff();
+  ASSERT_TRUE(bigC.allFinite());
+  expectInUnitRange<double>(dptz::eigenvectorsAbs2(bigC));
+  // Denormal-scale entries (|A_ij| ~ 1e-310 < DBL_MIN): they carry only ~44 bits, so W agrees with the unscaled
+  // W to ~1e-12, and must be finite.
+  const MatrixXd tiny = A * 1e-310;
+  ASSERT_GT(tiny.cwiseAbs().maxCoeff(), 0.0);
+  ASSERT_LT(tiny.cwiseAbs().maxCoeff(), DBL_MIN);
+  for (Backend b : {Backend::Eigen, Backend::Lapack}) {
+    if (b == Backend::Lapack && !dptz::hasLapack()) continue;
+    const MatrixXd Wt = dptz::eigenvectorsAbs2(tiny, Abs2Options{b});
+    ASSERT_TRUE(Wt.allFinite()) << "backend " << int(b);
+    EXPECT_LE((Wt - W).cwiseAbs().maxCoeff(), 1e-9) << "backend " << int(b);
+    const MatrixXd Wtr = dptz::eigenvectorsAbs2(tiny, std::vector<Index>{2}, Abs2Options{b});
+    ASSERT_TRUE(Wtr.allFinite()) << "backend " << int(b);
+    EXPECT_LE((Wtr.row(0) - W.row(2)).cwiseAbs().maxCoeff(), 1e-9) << "backend " << int(b);
+  }
+  // The smallest denormal on the diagonal: diagonal matrix, exact identity-like answer.
+  VectorXd d(3);
+  d << 1, 2, 3;
+  const MatrixXd D = (d * std::numeric_limits<double>::denorm_min()).asDiagonal();
+  const MatrixXd Wd = dptz::eigenvectorsAbs2(D);
+  ASSERT_TRUE(Wd.allFinite());
+  EXPECT_EQ(Wd, MatrixXd::Identity(3, 3));
+  // Zero matrix: one cluster, even split, no NaN.
+  const MatrixXd Wz = dptz::eigenvectorsAbs2(MatrixXd::Zero(4, 4));
+  ASSERT_TRUE(Wz.allFinite());
+  EXPECT_LE((Wz.array() - 0.25).abs().maxCoeff(), 1e-15);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Threads
+
+TEST(EigenvectorsAbs2, ThreadCountDoesNotChangeOneBit) {
+  const Index n = 64;
+  const MatrixXd A = dptz_test::randomHermitian<double>(n, 91);
+  const Eigen::MatrixXcd C = dptz_test::randomHermitian<std::complex<double>>(n, 92);
+  const std::vector<Index> rows = {63, 0, 17, 17, 40, 1, 2, 3, 4, 5, 6};
+  for (Backend b : {Backend::Eigen, Backend::Lapack}) {
+    if (b == Backend::Lapack && !dptz::hasLapack()) continue;
+    Abs2Options o1{b}, o2{b}, o3{b};
+    o1.threads = 1;
+    o2.threads = 2;
+    o3.threads = 3;
+    const MatrixXd W1 = dptz::eigenvectorsAbs2(A, o1);
+    EXPECT_EQ(W1, dptz::eigenvectorsAbs2(A, o2)) << "backend " << int(b);
+    EXPECT_EQ(W1, dptz::eigenvectorsAbs2(A, o3)) << "backend " << int(b);
+    EXPECT_EQ(dptz::eigenvectorsAbs2(C, o1), dptz::eigenvectorsAbs2(C, o2)) << "backend " << int(b);
+    const MatrixXd R1 = dptz::eigenvectorsAbs2(A, rows, o1);
+    EXPECT_EQ(R1, dptz::eigenvectorsAbs2(A, rows, o2)) << "backend " << int(b);
+    EXPECT_EQ(R1.row(2), R1.row(3));  // a repeated row is computed the same way
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Scalar types, fixed sizes, expressions, backends
+
+TEST(EigenvectorsAbs2, LongDoubleAgainstLongDoubleEigen) {
+  using LD = long double;
+  const LD eps = std::numeric_limits<LD>::epsilon();
+  double worst = 0;
+  for (Index n : {1, 2, 3, 6, 12}) {
+    const Mat<LD> A = dptz_test::randomHermitian<LD>(n, 101 + std::uint64_t(n));
+    Eigen::SelfAdjointEigenSolver<Mat<LD>> es(A);
+    const Mat<LD> R = es.eigenvectors().cwiseAbs2();
+    const Mat<LD> W = dptz::eigenvectorsAbs2(A);
+    expectInUnitRange(W);
+    expectColumnSumsOne(W);
+    const double e = scaledError<LD>(W, R, relativeGaps<LD>(es.eigenvalues()), double(eps));
+    worst = std::max(worst, e);
+    EXPECT_LE(e, 200) << "n = " << n;
+    using CLD = std::complex<LD>;
+    const Mat<CLD> C = dptz_test::randomHermitian<CLD>(n, 107 + std::uint64_t(n));
+    Eigen::SelfAdjointEigenSolver<Mat<CLD>> ec(C);
+    const Mat<LD> WC = dptz::eigenvectorsAbs2(C);
+    const double ec_ = scaledError<LD>(WC, ec.eigenvectors().cwiseAbs2(), relativeGaps<LD>(ec.eigenvalues()),
+                                       double(eps));
+    worst = std::max(worst, ec_);
+    EXPECT_LE(ec_, 200) << "complex n = " << n;
+    // long double is more accurate than double: W of the double-rounded matrix vs the double reference
+    const MatrixXd Ad = A.template cast<double>();
+    EXPECT_LE((W.template cast<double>() - dptz_test::referenceAbs2LongDouble(Ad)).cwiseAbs().maxCoeff(), 1e-10);
+  }
+  std::printf("[measured] long double: max |W - W_ref| in units of eps_ld ||A|| / gap_i: %.3g\n", worst);
+}
+
+/// Fixed-size input (2x2 and 3x3 may go through a closed form): compared with LAPACK on the dynamic copy.
+template <typename FixedMatrix>
+void fixedSizeCase(std::uint64_t seed) {
+  using Scalar = typename FixedMatrix::Scalar;
+  using Real = RealOf<Scalar>;
+  const Index n = FixedMatrix::RowsAtCompileTime;
+  for (std::uint64_t s = seed; s < seed + 5; ++s) {
+    const FixedMatrix A = dptz_test::randomHermitian<Scalar>(n, s);
+    const Mat<Real> W = dptz::eigenvectorsAbs2(A);
+    ASSERT_EQ(W.rows(), n);
+    ASSERT_EQ(W.cols(), n);
+    expectInUnitRange(W);
+    expectColumnSumsOne(W, 4);
+    RVec<Real> lambda;
+    const Mat<Real> R = lapackAbs2(Mat<Scalar>(A), &lambda);
+    EXPECT_LE(scaledError(W, R, relativeGaps(lambda), double(Eigen::NumTraits<Real>::epsilon())), Tol<Scalar>::K)
+        << "n = " << n << " seed " << s;
+    // the rows overload on a fixed-size matrix
+    const Mat<Real> Wr = dptz::eigenvectorsAbs2(A, std::vector<Index>{n - 1, 0});
+    EXPECT_LE(scaledError<Real>(Wr, R(std::vector<Index>{n - 1, 0}, Eigen::all), relativeGaps(lambda),
+                                double(Eigen::NumTraits<Real>::epsilon())),
+              Tol<Scalar>::K);
+  }
+  // diagonal fixed-size input: exact
+  FixedMatrix D = FixedMatrix::Zero();
+  for (Index i = 0; i < n; ++i) D(i, i) = Scalar(Real(n - i));
+  const Mat<Real> WD = dptz::eigenvectorsAbs2(D);
+  EXPECT_LE(double((WD - Mat<Real>::Identity(n, n).rowwise().reverse()).cwiseAbs().maxCoeff()),
+            4 * double(Eigen::NumTraits<Real>::epsilon()));
+  // repeated eigenvalues through the fixed-size path
+  const Mat<Real> WI = dptz::eigenvectorsAbs2(FixedMatrix(FixedMatrix::Identity()));
+  ASSERT_TRUE(WI.allFinite());
+  EXPECT_LE(double((WI.array() - Real(1) / Real(n)).abs().maxCoeff()), 8 * double(Eigen::NumTraits<Real>::epsilon()));
+}
+
+TEST(EigenvectorsAbs2, FixedSizeMatrices) {
+  fixedSizeCase<Eigen::Matrix2d>(110);
+  fixedSizeCase<Eigen::Matrix3d>(120);
+  fixedSizeCase<Eigen::Matrix4d>(130);
+  fixedSizeCase<Eigen::Matrix<double, 7, 7>>(140);
+  fixedSizeCase<Eigen::Matrix2cd>(150);
+  fixedSizeCase<Eigen::Matrix3cd>(160);
+  fixedSizeCase<Eigen::Matrix4cd>(170);
+  fixedSizeCase<Eigen::Matrix2f>(180);
+  fixedSizeCase<Eigen::Matrix3f>(190);
+  fixedSizeCase<Eigen::Matrix3cf>(200);
+  fixedSizeCase<Eigen::Matrix4f>(210);
+}
+
+TEST(EigenvectorsAbs2, NearlyDegeneratePairs) {
+  // A close pair (gap 1e-6, 1e-10) and an exactly double eigenvalue. The pair's projector diagonal (the row sums
+  // over the pair) is well conditioned even when the single entries are not (their error is eps ||A|| / gap).
+  // - The rows overload keeps it to rounding (measured <= 5e-15).
+  // - The all-rows path scales each column to sum 1 separately; the two columns' sums carry independent errors of
+  //   order eps / gap, so the scaling moves the pair's row sums by that much (measured 9.6e-8 at gap 1e-10 for
+  //   n = 3, 3e-15 for n = 10). That is within the per-entry accuracy model, which is what is asserted here.
+  // - Fixed 3x3 may take a closed form: same assertions as the all-rows path.
+  const double eps = DBL_EPSILON;
+  for (double gap : {1e-6, 1e-10, 0.0}) {
+    for (Index n : {3, 6}) {
+      VectorXd l = VectorXd::LinSpaced(n, -1, 2);
+      l(1) = 0.5;
+      l(2) = 0.5 + gap;
+      const MatrixXd A = dptz_test::withSpectrum<double>(l, 77 + std::uint64_t(n));
+      const Eigen::MatrixXcd C = dptz_test::withSpectrum<std::complex<double>>(l, 78 + std::uint64_t(n));
+      const MatrixXd ref = dptz_test::referenceAbs2LongDouble(A), refC = dptz_test::referenceAbs2LongDouble(C);
+      const double pairTol = gap > 0 ? std::min(1.0, Tol<double>::K * eps * 2 / gap) : 1e-13;
+      std::vector<Index> all;
+      for (Index j = 0; j < n; ++j) all.push_back(j);
+      std::vector<std::pair<MatrixXd, const MatrixXd*>> cases = {
+          {dptz::eigenvectorsAbs2(A), &ref}, {dptz::eigenvectorsAbs2(C), &refC}};
+      if (n == 3) {
+        cases.push_back({dptz::eigenvectorsAbs2(Eigen::Matrix3d(A)), &ref});
+        cases.push_back({dptz::eigenvectorsAbs2(Eigen::Matrix3cd(C)), &refC});
+      }
+      for (const auto& c : cases) {
+        const MatrixXd& W = c.first;
+        const MatrixXd& R = *c.second;
+        expectInUnitRange(W);
+        expectColumnSumsOne(W, 4);
+        EXPECT_LE((W.col(0) - R.col(0)).cwiseAbs().maxCoeff(), 1e-13) << "gap " << gap << " n = " << n;
+        EXPECT_LE((W.col(1) + W.col(2) - R.col(1) - R.col(2)).cwiseAbs().maxCoeff(), pairTol)
+            << "gap " << gap << " n = " << n;
+      }
+      const MatrixXd Wr = dptz::eigenvectorsAbs2(A, all), WrC = dptz::eigenvectorsAbs2(C, all);
+      EXPECT_LE((Wr.col(1) + Wr.col(2) - ref.col(1) - ref.col(2)).cwiseAbs().maxCoeff(), 1e-13)
+          << "rows overload, gap " << gap << " n = " << n;
+      EXPECT_LE((WrC.col(1) + WrC.col(2) - refC.col(1) - refC.col(2)).cwiseAbs().maxCoeff(), 1e-13)
+          << "rows overload, complex, gap " << gap << " n = " << n;
+    }
+  }
+}
+
+TEST(EigenvectorsAbs2, BlocksMapsAndRowMajorInput) {
+  const Index n = 9;
+  const MatrixXd Big = dptz_test::randomHermitian<double>(n + 3, 121);
+  const MatrixXd A = Big.block(2, 2, n, n);  // a principal block of a Hermitian matrix is Hermitian
+  const MatrixXd W = dptz::eigenvectorsAbs2(A);
+  EXPECT_EQ(dptz::eigenvectorsAbs2(Big.block(2, 2, n, n)), W);
+  EXPECT_EQ(dptz::eigenvectorsAbs2(Big.bottomRightCorner(n + 1, n + 1).topLeftCorner(n, n)), W);
+  // Map of a raw array (column-major), Map with an outer stride, row-major copy, an expression.
+  std::vector<double> raw(std::size_t(n * n));
+  Eigen::Map<MatrixXd>(raw.data(), n, n) = A;
+  EXPECT_EQ(dptz::eigenvectorsAbs2(Eigen::Map<const MatrixXd>(raw.data(), n, n)), W);
+  EXPECT_EQ(dptz::eigenvectorsAbs2(Eigen::Map<const MatrixXd, 0, Eigen::OuterStride<>>(
+                Big.data() + 2 * (n + 3) + 2, n, n, Eigen::OuterStride<>(n + 3))),
+            W);
+  const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> Arm = A;
+  EXPECT_EQ(dptz::eigenvectorsAbs2(Arm), W);
+  EXPECT_EQ(dptz::eigenvectorsAbs2(A.transpose()), W);  // A symmetric: the transpose is A
+  EXPECT_EQ(dptz::eigenvectorsAbs2(A * 4.0), W);        // power-of-two scaled expression
+  // Map of a fixed-size raw array
+  double raw4[16];
+  const Eigen::Matrix4d A4 = dptz_test::randomHermitian<double>(4, 122);
+  Eigen::Map<Eigen::Matrix4d> m4(raw4);
+  m4 = A4;
+  EXPECT_EQ(dptz::eigenvectorsAbs2(Eigen::Map<const Eigen::Matrix4d>(raw4)), dptz::eigenvectorsAbs2(A4));
+  // complex block and the rows overload on a block
+  const Eigen::MatrixXcd CBig = dptz_test::randomHermitian<std::complex<double>>(n + 2, 123);
+  const Eigen::MatrixXcd C = CBig.block(1, 1, n, n);
+  EXPECT_EQ(dptz::eigenvectorsAbs2(CBig.block(1, 1, n, n)), dptz::eigenvectorsAbs2(C));
+  EXPECT_EQ(dptz::eigenvectorsAbs2(Big.block(2, 2, n, n), std::vector<Index>{4}),
+            dptz::eigenvectorsAbs2(A, std::vector<Index>{4}));
+  // the adjoint of a Hermitian matrix is itself
+  EXPECT_EQ(dptz::eigenvectorsAbs2(C.adjoint()), dptz::eigenvectorsAbs2(C));
+}
+
+TEST(EigenvectorsAbs2, BackendsAgree) {
+  if (!dptz::hasLapack()) GTEST_SKIP() << "no LAPACKE in this build";
+  for (Index n : {2, 3, 10, 40}) {
+    const MatrixXd A = dptz_test::randomHermitian<double>(n, 131 + std::uint64_t(n));
+    RVec<double> lambda;
+    lapackAbs2(A, &lambda);
+    const MatrixXd We = dptz::eigenvectorsAbs2(A, Abs2Options{Backend::Eigen});
+    const MatrixXd Wl = dptz::eigenvectorsAbs2(A, Abs2Options{Backend::Lapack});
+    const MatrixXd Wd = dptz::eigenvectorsAbs2(A);
+    EXPECT_LE(scaledError<double>(We, Wl, relativeGaps(lambda), DBL_EPSILON), Tol<double>::K) << "n = " << n;
+    EXPECT_TRUE(Wd == Wl || Wd == We) << "Backend::Default is one of the two backends (the faster for this n)";
+    const Eigen::MatrixXcf C = dptz_test::randomHermitian<std::complex<float>>(n, 137 + std::uint64_t(n));
+    RVec<float> lc;
+    lapackAbs2(C, &lc);
+    EXPECT_LE(scaledError<float>(dptz::eigenvectorsAbs2(C, Abs2Options{Backend::Eigen}),
+                                 dptz::eigenvectorsAbs2(C, Abs2Options{Backend::Lapack}), relativeGaps(lc),
+                                 FLT_EPSILON),
+              Tol<float>::K)
+        << "n = " << n;
+    // rows overload, both backends
+    const std::vector<Index> rows = {n - 1, 0};
+    EXPECT_LE(scaledError<double>(dptz::eigenvectorsAbs2(A, rows, Abs2Options{Backend::Eigen}),
+                                  dptz::eigenvectorsAbs2(A, rows, Abs2Options{Backend::Lapack}), relativeGaps(lambda),
+                                  DBL_EPSILON),
+              Tol<double>::K);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The rows overload
+
+TEST(EigenvectorsAbs2Rows, MatchesTheRowsOfTheFullMatrix) {
+  for (Index n : {1, 2, 3, 6, 25}) {
+    const Eigen::MatrixXcd A = dptz_test::randomHermitian<std::complex<double>>(n, 141 + std::uint64_t(n));
+    RVec<double> lambda;
+    lapackAbs2(A, &lambda);
+    const MatrixXd W = dptz::eigenvectorsAbs2(A);
+    std::vector<Index> rows;
+    for (Index j = n - 1; j >= 0; j -= 2) rows.push_back(j);  // descending, every other row
+    rows.push_back(0);                                          // a repeat
+    const MatrixXd Wr = dptz::eigenvectorsAbs2(A, rows);
+    ASSERT_EQ(Wr.rows(), Index(rows.size()));
+    ASSERT_EQ(Wr.cols(), n);
+    expectInUnitRange(Wr);
+    // The all-rows path normalizes columns; the rows path cannot: equal up to the accuracy model.
+    EXPECT_LE(scaledError<double>(Wr, W(rows, Eigen::all), relativeGaps(lambda), DBL_EPSILON), Tol<double>::K)
+        << "n = " << n;
+    EXPECT_EQ(Wr.row(Index(rows.size()) - 1), Wr.row(Index(rows.size()) - (n % 2 == 1 ? 2 : 1)))
+        << "row 0 listed twice";
+  }
+  // All rows through the overload: row sums and column sums 1 to rounding.
+  const MatrixXd A = dptz_test::randomHermitian<double>(12, 149);
+  std::vector<Index> all(12);
+  for (Index j = 0; j < 12; ++j) all[std::size_t(j)] = j;
+  const MatrixXd Wr = dptz::eigenvectorsAbs2(A, all);
+  EXPECT_LE((Wr.colwise().sum().array() - 1).abs().maxCoeff(), 1e-12);
+  EXPECT_LE((Wr.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-12);
+  // Diagonal matrix: exact unit rows.
+  VectorXd d(5);
+  d << 5, 1, 4, 2, 3;
+  const MatrixXd Wd = dptz::eigenvectorsAbs2(MatrixXd(d.asDiagonal()), std::vector<Index>{0, 1, 2});
+  MatrixXd expect = MatrixXd::Zero(3, 5);
+  expect(0, 4) = expect(1, 0) = expect(2, 3) = 1;
+  EXPECT_EQ(Wd, expect);
+}
+
+TEST(EigenvectorsAbs2Rows, EmptyRowListGivesZeroRows) {
+  const MatrixXd A = dptz_test::randomHermitian<double>(5, 151);
+  const MatrixXd W = dptz::eigenvectorsAbs2(A, std::vector<Index>{});
+  EXPECT_EQ(W.rows(), 0);
+  EXPECT_EQ(W.cols(), 5);
+}
+
+TEST(EigenvectorsAbs2Rows, RepeatedEigenvaluesShareTheProjectorDiagonal) {
+  VectorXd l(6);
+  l << 1, 1, 1, 2, 3, 3;
+  const MatrixXd A = dptz_test::withSpectrum<double>(l, 17);
+  const MatrixXd ref = dptz_test::referenceAbs2LongDouble(A);
+  const std::vector<Index> rows = {5, 2};
+  const MatrixXd W = dptz::eigenvectorsAbs2(A, rows);
+  expectInUnitRange(W);
+  const MatrixXd R = ref(rows, Eigen::all);
+  expectClusterSumsMatch<double>(W, R, l, 1e-13, "rows overload {1,1,1,2,3,3}");
+  const MatrixXd Wi = dptz::eigenvectorsAbs2(MatrixXd::Identity(4, 4), std::vector<Index>{3});
+  EXPECT_LE((Wi.array() - 0.25).abs().maxCoeff(), 4 * DBL_EPSILON);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Bad input
+
+TEST(EigenvectorsAbs2BadInput, NonSquareAndEmpty) {
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(MatrixXd::Zero(3, 4)), "dptz::eigenvectorsAbs2: matrix must be square, got 3 x 4");
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(MatrixXd::Zero(3, 4), std::vector<Index>{0}),
+                      "matrix must be square, got 3 x 4");
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(Eigen::MatrixXcf::Zero(2, 1)), "matrix must be square, got 2 x 1");
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(MatrixXd(0, 0)), "dptz::eigenvectorsAbs2: matrix is empty (0 x 0)");
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(MatrixXd(0, 0), std::vector<Index>{}), "matrix is empty (0 x 0)");
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(MatrixXd(0, 3)), "matrix must be square, got 0 x 3");
+  const MatrixXd Big = MatrixXd::Identity(5, 5);
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(Big.block(0, 0, 2, 3)), "matrix must be square, got 2 x 3");
+}
+
+TEST(EigenvectorsAbs2BadInput, NonFiniteEntryIsNamed) {
+  MatrixXd A = MatrixXd::Identity(4, 4);
+  A(2, 1) = A(1, 2) = std::numeric_limits<double>::quiet_NaN();
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(A), "entry A(2, 1) is not finite");
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(A, std::vector<Index>{0}), "entry A(2, 1) is not finite");
+  A = MatrixXd::Identity(4, 4);
+  A(3, 3) = -std::numeric_limits<double>::infinity();
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(A), "entry A(3, 3) is not finite (-inf)");
+  Eigen::MatrixXcd C = Eigen::MatrixXcd::Identity(3, 3);
+  C(0, 2) = std::complex<double>(0, std::numeric_limits<double>::infinity());
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(C), "entry A(0, 2) is not finite");
+  Eigen::MatrixXf F = Eigen::MatrixXf::Identity(2, 2);
+  F(1, 0) = std::numeric_limits<float>::quiet_NaN();
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(F), "entry A(1, 0) is not finite");
+  // the first non-finite entry (column-major order) is the one named
+  A = MatrixXd::Identity(4, 4);
+  A(3, 2) = A(1, 0) = std::numeric_limits<double>::infinity();
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(A), "entry A(1, 0) is not finite (inf)");
+}
+
+TEST(EigenvectorsAbs2BadInput, NotHermitianSaysHowFar) {
+  MatrixXd A(3, 3);
+  A << 2, 1, 0, 1, 2, 1, 0, 1, 2;
+  A(2, 0) = 0.5;
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(A),
+                      "dptz::eigenvectorsAbs2: matrix is not Hermitian: |A(2, 0) - conj(A(0, 2))| = 0.5 exceeds the "
+                      "tolerance");
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(A, std::vector<Index>{1}), "|A(2, 0) - conj(A(0, 2))| = 0.5");
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(A), "max|A_ij| = 2");
+  // complex: A(1, 0) must be conj(A(0, 1)); a non-real diagonal is not Hermitian either
+  Eigen::MatrixXcd C = Eigen::MatrixXcd::Identity(2, 2);
+  C(0, 1) = C(1, 0) = std::complex<double>(1, 1);
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(C), "|A(1, 0) - conj(A(0, 1))| = 2");
+  C = Eigen::MatrixXcd::Identity(2, 2);
+  C(1, 1) = std::complex<double>(1, 0.25);
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(C), "|A(1, 1) - conj(A(1, 1))| = 0.5");
+  // an asymmetry within the tolerance (100 n eps max|A_ij|) is accepted: the lower triangle is used
+  MatrixXd N = dptz_test::randomHermitian<double>(6, 161);
+  N(4, 1) += 10 * DBL_EPSILON * N.cwiseAbs().maxCoeff();
+  EXPECT_NO_THROW(dptz::eigenvectorsAbs2(N));
+  N(4, 1) += 1e-6 * N.cwiseAbs().maxCoeff();
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(N), "|A(4, 1) - conj(A(1, 4))|");
+}
+
+TEST(EigenvectorsAbs2BadInput, RowIndexOutOfRange) {
+  const MatrixXd A = dptz_test::randomHermitian<double>(5, 171);
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(A, std::vector<Index>{0, 5}),
+                      "dptz::eigenvectorsAbs2: row index 5 is out of range [0, 5)");
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(A, std::vector<Index>{-1}), "row index -1 is out of range [0, 5)");
+  const Eigen::Matrix3cd C = Eigen::Matrix3cd::Identity();
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(C, std::vector<Index>{2, 3}), "row index 3 is out of range [0, 3)");
+}
+
+TEST(EigenvectorsAbs2BadInput, BadOptions) {
+  const MatrixXd A = dptz_test::randomHermitian<double>(4, 181);
+  Abs2Options o;
+  o.clusterTolerance = std::numeric_limits<double>::quiet_NaN();
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(A, o), "dptz::eigenvectorsAbs2: clusterTolerance is NaN");
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(A, std::vector<Index>{1}, o), "clusterTolerance is NaN");
+  // LAPACK has no long double routine: asking for it is an error, not a silent switch to Eigen.
+  const Mat<long double> L = A.cast<long double>();
+  const Abs2Options lap{Backend::Lapack};
+  if (dptz::hasLapack()) {
+    DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(L, lap),
+                        "Backend::Lapack requested but LAPACK has no routine for this scalar type");
+    DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(Mat<std::complex<long double>>(L.cast<std::complex<long double>>()),
+                                               std::vector<Index>{0}, lap),
+                        "Backend::Lapack requested but LAPACK has no routine for this scalar type");
+  } else {
+    DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(A, lap), "Backend::Lapack requested but this build has no LAPACKE");
+  }
+  // long double with the default or Eigen backend works
+  EXPECT_NO_THROW(dptz::eigenvectorsAbs2(L));
+  EXPECT_NO_THROW(dptz::eigenvectorsAbs2(L, Abs2Options{Backend::Eigen}));
+}
+
+TEST(EigenvectorsAbs2BadInput, Abs2FromEigenvaluesRemainingChecks) {
+  // The size / order checks of abs2FromEigenvalues not already covered in test_identity.cpp.
+  VectorXd lambda(3), longMu(3), mu(2);
+  lambda << 0, 1, 2;
+  longMu << 0.5, 1, 1.5;
+  mu << 0.5, 1.5;
+  DPTZ_EXPECT_INVALID(dptz::abs2FromEigenvalues(lambda, longMu),
+                      "dptz::abs2FromEigenvalues: mu must have size lambda.size() - 1 = 2, got 3");
+  VectorXd one(1), emptyMu(0);
+  one << 4;
+  DPTZ_EXPECT_INVALID(dptz::abs2FromEigenvalues(one, one), "mu must have size lambda.size() - 1 = 0, got 1");
+  DPTZ_EXPECT_INVALID(dptz::abs2FromEigenvalues(lambda, mu, std::numeric_limits<double>::quiet_NaN()),
+                      "cluster tolerance is NaN");
+  VectorXd down(3);
+  down << 2, 1, 0;
+  DPTZ_EXPECT_INVALID(dptz::abs2FromEigenvalues(down, mu), "lambda must be ascending, but lambda(1) = 1 < lambda(0) = 2");
+  VectorXd badMu(2);
+  badMu << 1.5, -0.5;
+  DPTZ_EXPECT_INVALID(dptz::abs2FromEigenvalues(lambda, badMu), "mu must be ascending, but mu(1) = -0.5 < mu(0) = 1.5");
+  // Equal neighbours are ascending (repeated eigenvalues are legal).
+  VectorXd rep(3), repMu(2);
+  rep << 1, 1, 2;
+  repMu << 1, 1.5;
+  EXPECT_NO_THROW(dptz::abs2FromEigenvalues(rep, repMu));
+  // abs2FromEigenvalues agrees with eigenvectorsAbs2 on spectra LAPACK computed (row 3 of a random matrix).
+  const MatrixXd A = dptz_test::randomHermitian<double>(7, 191);
+  dptz::LapackEigenSolver<MatrixXd> es(A, Eigen::EigenvaluesOnly);
+  std::vector<Index> keep = {0, 1, 2, 4, 5, 6};
+  dptz::LapackEigenSolver<MatrixXd> em(MatrixXd(A(keep, keep)), Eigen::EigenvaluesOnly);
+  const VectorXd w = dptz::abs2FromEigenvalues(es.eigenvalues(), em.eigenvalues());
+  const MatrixXd W3 = dptz::eigenvectorsAbs2(A, std::vector<Index>{3});
+  EXPECT_LE((w.transpose() - W3).cwiseAbs().maxCoeff(), 1e-12);
+}
+
+}  // namespace
