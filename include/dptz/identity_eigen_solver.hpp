@@ -7,6 +7,7 @@
 #include <cmath>
 #include <memory>
 #include <numeric>
+#include <type_traits>
 #include <vector>
 
 #include <Eigen/Core>
@@ -291,7 +292,9 @@ class IdentityEigenSolver {
     bool bad = false;
 #ifdef _OPENMP
     const int nt = m_threads > 0 ? m_threads : omp_get_max_threads();
-#pragma omp parallel num_threads(nt) if (jobs > 1 && n > 8) reduction(|| : bad)
+    // Built-in scalars only: multiprecision types keep thread-local state (mpfr's default precision).
+    const bool parallel = std::is_arithmetic<RealScalar>::value && jobs > 1 && n > 8;
+#pragma omp parallel num_threads(nt) if (parallel) reduction(|| : bad)
 #endif
     {
       detail::HermitianEigenvalues<Scalar> eig(ctx.backend);
