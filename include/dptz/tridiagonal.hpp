@@ -44,9 +44,9 @@ bool tridiagonalPairedRow(const Eigen::Matrix<Real, Eigen::Dynamic, 1>& a, const
   using Vector = Eigen::Matrix<Real, Eigen::Dynamic, 1>;
   const Eigen::Index n = a.size();
   Vector top, bottom, mu(n - 1);
-  if (j > 0 && !tridiagonalEigenvalues<Real>(a.head(j), b.head(j > 1 ? j - 1 : 0), backend, top)) return false;
+  if (j > 0 && !jacobiEigenvalues<Real>(a.head(j), b.head(j > 1 ? j - 1 : 0), backend, top)) return false;
   if (j < n - 1 &&
-      !tridiagonalEigenvalues<Real>(a.tail(n - 1 - j), b.tail(n - 2 - j >= 0 ? n - 2 - j : 0), backend, bottom))
+      !jacobiEigenvalues<Real>(a.tail(n - 1 - j), b.tail(n - 2 - j >= 0 ? n - 2 - j : 0), backend, bottom))
     return false;
   std::merge(top.data(), top.data() + top.size(), bottom.data(), bottom.data() + bottom.size(), mu.data());
   out.resize(n);
@@ -67,8 +67,8 @@ bool tridiagonalPairedRow(const Eigen::Matrix<Real, Eigen::Dynamic, 1>& a, const
 /// splits (some beta = 0) or has eigenvalues closer than the cluster tolerance takes the paired product of DESIGN.md with the merged block
 /// spectra instead (O(n^2) per row; cluster members share the projector diagonal). OpenMP over eigenvalues (or
 /// rows in the fallback); results do not depend on the thread count. The fallback is also taken when two eigenvalues
-/// are closer than sqrt(eps) |T| (their individual entries are ill-conditioned there; the paired product keeps the
-/// pair's projector diagonal right). Only |beta| matters (T is sign-similar).
+/// are closer than 1024 times the cluster tolerance (their individual entries are ill-conditioned there; the paired
+/// product keeps the pair's projector diagonal right). Only |beta| matters (T is sign-similar).
 /// Throws std::invalid_argument on empty alpha, size mismatch, non-finite entries or a row out of range.
 template <typename DA, typename DB>
 Eigen::Matrix<typename DA::RealScalar, Eigen::Dynamic, Eigen::Dynamic> tridiagonalEigenvectorsAbs2(
@@ -98,7 +98,7 @@ Eigen::Matrix<typename DA::RealScalar, Eigen::Dynamic, Eigen::Dynamic> tridiagon
   const Real s = detail::powerOfTwoScale((std::max)(a0.cwiseAbs().maxCoeff(), b0.maxCoeff()));
   const Vector a = a0 * s, b = b0 * s, b2 = b.cwiseAbs2();
   Vector lambda;
-  if (!detail::tridiagonalEigenvalues<Real>(a, b, backend, lambda))
+  if (!detail::jacobiEigenvalues<Real>(a, b, backend, lambda))
     throw NumericalError(std::string(where) + ": eigenvalues of T did not converge");
   const Real tol = options.clusterTolerance < 0 ? defaultClusterTolerance(lambda)
                                                 : Real(options.clusterTolerance) * lambda.cwiseAbs().maxCoeff();
@@ -109,10 +109,10 @@ Eigen::Matrix<typename DA::RealScalar, Eigen::Dynamic, Eigen::Dynamic> tridiagon
   const int nt = options.threads > 0 ? options.threads : omp_get_max_threads();
 #endif
 
-  // Near-degenerate pairs (relative gap below sqrt(eps)): the sweep treats each eigenvalue on its own, which leaves
-  // the pair's projector diagonal to chance (measured 5e-3 off on W21+, gap 7e-14); the paired product keeps it.
-  using std::sqrt;
-  const Real nearTol = sqrt(Eigen::NumTraits<Real>::epsilon()) * lambda.cwiseAbs().maxCoeff();
+  // Near-degenerate pairs (gap below 2^10 times the cluster tolerance): the sweep treats each eigenvalue on its own,
+  // which leaves the pair's projector diagonal to chance (measured 5e-3 off on W21+, gap 7e-14); the paired product
+  // keeps it.
+  const Real nearTol = Real(1024) * tol;
   bool near = false;
   for (Eigen::Index k = 0; k + 1 < n; ++k) near = near || !(lambda[k + 1] - lambda[k] > nearTol);
   if (splits || near || Eigen::Index(clusters.size()) != n) {

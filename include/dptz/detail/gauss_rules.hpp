@@ -268,8 +268,8 @@ bool newtonRule(const Recurrence<Real>& rec, const QVector<Real>& guess, QVector
   return true;
 }
 
-/// General path: eigenvalues of the Jacobi matrix (?sterf or Eigen), one Rayleigh correction each, then the first
-/// components from the characteristic-polynomial form at the refined nodes. O(n^2). Returns false on
+/// General path: eigenvalues of the Jacobi matrix (?sterf or Eigen), then one sweep of the characteristic-polynomial
+/// form per eigenvalue: the first components (weights) and a Rayleigh correction of the node. O(n^2). Returns false on
 /// non-convergence of the eigenvalues.
 template <typename Real>
 bool generalRule(const Recurrence<Real>& rec, Backend backend, QVector<Real>& nodes, QVector<Real>& weights) {
@@ -286,7 +286,7 @@ bool generalRule(const Recurrence<Real>& rec, Backend backend, QVector<Real>& no
   const Real s = powerOfTwoScale((std::max)(rec.a.cwiseAbs().maxCoeff(), rec.b.cwiseAbs().maxCoeff()));
   const QVector<Real> a = rec.a * s, b = rec.b * s, b2 = b.cwiseAbs2();
   QVector<Real> lambda;
-  if (!tridiagonalEigenvalues<Real>(a, b, backend, lambda)) return false;
+  if (!jacobiEigenvalues<Real>(a, b, backend, lambda)) return false;
   const Eigen::Index first = rec.symmetric ? n / 2 : 0;
   if (rec.symmetric && n % 2 == 1) lambda[n / 2] = Real(0);
   SweepWork<Real, G> work;
@@ -300,11 +300,11 @@ bool generalRule(const Recurrence<Real>& rec, Backend backend, QVector<Real>& no
       const Real hi = i + 1 < n ? lambda[i + 1] - lambda[i] : Eigen::NumTraits<Real>::highest();
       gap[l] = (std::min)(lo, hi) / Real(4);
     }
-    for (int pass = 0; pass < 2; ++pass) {
-      componentSweep<Real, G>(a.data(), b2.data(), n, x, work, w0, delta, nullptr);
-      for (int l = 0; l < G; ++l)
-        if (abs(delta[l]) < gap[l]) x[l] += delta[l];
-    }
+    // One sweep: the weight at the ?sterf eigenvalue (the twisted form is as insensitive to the node's last bits
+    // as the Christoffel function), then the node's Rayleigh correction.
+    componentSweep<Real, G>(a.data(), b2.data(), n, x, work, w0, delta, nullptr);
+    for (int l = 0; l < G; ++l)
+      if (abs(delta[l]) < gap[l]) x[l] += delta[l];
     for (int l = 0; l < G && i0 + l < n; ++l) {
       nodes[i0 + l] = x[l] / s;
       weights[i0 + l] = rec.mu0 * w0[l];

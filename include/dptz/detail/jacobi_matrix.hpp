@@ -52,7 +52,7 @@ Real rescaleThreshold() {
 /// ?sterf where it applies (float, double, backend not Eigen) and Eigen's tridiagonal QR otherwise. Returns false on
 /// non-convergence.
 template <typename Real>
-bool tridiagonalEigenvalues(const Eigen::Matrix<Real, Eigen::Dynamic, 1>& d,
+bool jacobiEigenvalues(const Eigen::Matrix<Real, Eigen::Dynamic, 1>& d,
                             const Eigen::Matrix<Real, Eigen::Dynamic, 1>& e, Backend backend,
                             Eigen::Matrix<Real, Eigen::Dynamic, 1>& out) {
   const Eigen::Index n = d.size();

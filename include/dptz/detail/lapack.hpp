@@ -188,4 +188,22 @@ inline Int laed4(Int n, Int i, const float* d, const float* z, float* delta, flo
 }  // namespace dptz
 #endif  // DPTZ_HAS_LAPACKE
 
+
+// ---- quadrature (dptz/quadrature.hpp, bench baseline): ?stevd, symmetric tridiagonal with eigenvectors ----------
+#ifdef DPTZ_HAS_LAPACKE
+namespace dptz {
+namespace detail {
+namespace lapack {
+// d (n) overwritten by the ascending eigenvalues, e (n-1) destroyed; jobz = 'V': eigenvectors in z (ldz >= n).
+inline Int stevd(char jobz, Int n, double* d, double* e, double* z, Int ldz) {
+  return LAPACKE_dstevd(LAPACK_COL_MAJOR, jobz, n, d, e, z, ldz);
+}
+inline Int stevd(char jobz, Int n, float* d, float* e, float* z, Int ldz) {
+  return LAPACKE_sstevd(LAPACK_COL_MAJOR, jobz, n, d, e, z, ldz);
+}
+}  // namespace lapack
+}  // namespace detail
+}  // namespace dptz
+#endif  // DPTZ_HAS_LAPACKE
+
 #endif  // DPTZ_DETAIL_LAPACK_HPP
