@@ -53,6 +53,12 @@ class LapackEigenSolver {
     constexpr const char* where = "dptz::LapackEigenSolver::compute";
     if (options != Eigen::ComputeEigenvectors && options != Eigen::EigenvaluesOnly)
       detail::fail(where, "options must be Eigen::ComputeEigenvectors or Eigen::EigenvaluesOnly, got ", options);
+    // Sizes before the copy (copying a wrong-size input into a fixed-size matrix is undefined behaviour).
+    if (A.rows() != A.cols()) detail::fail(where, "matrix must be square, got ", A.rows(), " x ", A.cols());
+    if ((Size != Eigen::Dynamic && A.rows() != Index(Size)) || (MaxSize != Eigen::Dynamic && A.rows() > Index(MaxSize)))
+      detail::fail(where, "matrix is ", A.rows(), " x ", A.cols(), " but this solver's MatrixType is ",
+                   Index(Size == Eigen::Dynamic ? MaxSize : Size), " x ", Index(Size == Eigen::Dynamic ? MaxSize : Size),
+                   Size == Eigen::Dynamic ? " at most" : "");
     // Check on a private copy first: bad input leaves the solver untouched.
     EigenvectorsType a = A.derived();
     detail::checkSquareFinite(where, a);
