@@ -171,12 +171,14 @@ void secularRoot(const RealVec<Real>& d, const RealVec<Real>& w, Real a, Real b,
   const int maxIter = 400;
   for (int it = 0; it < maxIter; ++it) {
     const Eval e = eval(o, tau);
-    if (abs(e.f) <= Real(8) * eps * e.err) break;
+    if (e.f == Real(0)) break;
+    // Converged: f is at the level of its own rounding. One more model step (no evaluation) still helps.
+    const bool done = abs(e.f) <= Real(4) * eps * e.err;
     if (e.f < Real(0))
       lo = tau;
     else
       hi = tau;
-    if (hi - lo <= Real(2) * eps * (std::max)(abs(lo), abs(hi))) break;
+    if (!done && hi - lo <= Real(2) * eps * (std::max)(abs(lo), abs(hi))) break;
     // Rational model step (Delta = change of tau).
     Real step = std::numeric_limits<Real>::quiet_NaN();
     if (L >= 0 && R < K) {
@@ -198,9 +200,13 @@ void secularRoot(const RealVec<Real>& d, const RealVec<Real>& w, Real a, Real b,
         step = right ? (r1 > dp ? r1 : r2) : (r1 < dp ? r1 : r2);
     }
     Real next = tau + step;
-    if (!(next > lo && next < hi)) next = lo + (hi - lo) / Real(2);
+    if (!(next > lo && next < hi)) {
+      if (done) break;
+      next = lo + (hi - lo) / Real(2);
+    }
     if (next == tau) break;
     tau = next;
+    if (done) break;
   }
   originOut = o;
   tauOut = tau;
@@ -221,7 +227,7 @@ SecularRoots<Real> secularRoots(SecularKind kind, const RealVec<Real>& d, const 
   if (kind == SecularKind::RankOne) {
     a = Real(1) / param;
     first = 1, count = K;
-    ext = param * W;  // f(d_K + rho W) >= 0
+    ext = Real(2) * param * W;  // f(d_K + rho W) >= 0; twice that keeps the root inside the open bracket
   } else if (kind == SecularKind::Bordered) {
     a = -param, b = Real(1);
     first = 0, count = K + 1;
@@ -236,8 +242,9 @@ SecularRoots<Real> secularRoots(SecularKind kind, const RealVec<Real>& d, const 
     if (kind == SecularKind::Bordered) {
       // Weyl: every eigenvalue of the arrowhead lies within ||z|| of [min(d_1, c), max(d_K, c)].
       const Real sw = sqrt(W);
-      if (L < 0) e = ((std::min)(d[0], param) - d[0]) - sw;
-      if (R >= K) e = ((std::max)(d[K - 1], param) - d[K - 1]) + sw;
+      // (doubled: the root stays strictly inside the bracket even when the bound is attained)
+      if (L < 0) e = Real(2) * (((std::min)(d[0], param) - d[0]) - sw);
+      if (R >= K) e = Real(2) * (((std::max)(d[K - 1], param) - d[K - 1]) + sw);
       if (e == Real(0)) e = (L < 0 ? Real(-1) : Real(1)) * std::numeric_limits<Real>::min();
     }
     Eigen::Index o;

@@ -1,0 +1,383 @@
+// Tests of dptz/updates.hpp: borderedEigenvalues, minorEigenvalues, rankOneEigenvalues, EigenUpdater.
+// References: LapackEigenSolver (when the build has LAPACK) or Eigen in long double on the updated matrix.
+#include <dptz/updates.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <complex>
+#include <limits>
+
+#include "test_util.hpp"
+
+using Eigen::Index;
+using Eigen::MatrixXcd;
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+
+namespace {
+
+template <typename M>
+using RealVecOf = Eigen::Matrix<typename Eigen::NumTraits<typename M::Scalar>::Real, Eigen::Dynamic, 1>;
+
+/// Reference eigenvalues of the updated matrix: LapackEigenSolver where it applies, else Eigen in long double.
+template <typename M>
+RealVecOf<M> referenceEigenvalues(const M& A) {
+  using S = typename M::Scalar;
+  using R = typename Eigen::NumTraits<S>::Real;
+  if constexpr (dptz::detail::lapackApplies<S>()) {
+    return dptz::LapackEigenSolver<M>(A, Eigen::EigenvaluesOnly).eigenvalues();
+  } else {
+    using SL = typename std::conditional<Eigen::NumTraits<S>::IsComplex, std::complex<long double>, long double>::type;
+    using ML = Eigen::Matrix<SL, Eigen::Dynamic, Eigen::Dynamic>;
+    Eigen::SelfAdjointEigenSolver<ML> es(A.template cast<SL>(), Eigen::EigenvaluesOnly);
+    return es.eigenvalues().template cast<R>();
+  }
+}
+
+template <typename M>
+typename Eigen::NumTraits<typename M::Scalar>::Real norm2(const M& A) {
+  const auto ev = referenceEigenvalues(A);
+  return (std::max)(std::abs(ev(0)), std::abs(ev(ev.size() - 1)));
+}
+
+template <typename Scalar>
+typename Eigen::NumTraits<Scalar>::Real epsOf() {
+  return std::numeric_limits<typename Eigen::NumTraits<Scalar>::Real>::epsilon();
+}
+
+/// Asserts the accuracy targets of one update: eigenvalues within 10 n eps ||A'||, residual and orthogonality
+/// <= 50 n eps (1-norms, residual relative to ||A'||_1). scale (if larger than ||A'||) replaces ||A'|| in the
+/// eigenvalue bound: for remove the data carry errors of order eps ||A|| (and ||M_j|| may be far below ||A||),
+/// for rank-one the formed A + rho u u^* carries rounding errors of order eps |rho| ||u||^2.
+template <typename Updater, typename M>
+void expectAccurate(const Updater& up, const M& Aref, const char* what,
+                    typename Eigen::NumTraits<typename M::Scalar>::Real scale = 0) {
+  using S = typename M::Scalar;
+  using R = typename Eigen::NumTraits<S>::Real;
+  const R eps = epsOf<S>();
+  const Index n = Aref.rows();
+  ASSERT_EQ(up.rows(), n) << what;
+  ASSERT_TRUE(up.eigenvalues().allFinite() && up.eigenvectors().allFinite()) << what;
+  const auto ref = referenceEigenvalues(Aref);
+  const R nA = (std::max)(norm2(Aref), scale);
+  const R evErr = (up.eigenvalues() - ref).cwiseAbs().maxCoeff();
+  EXPECT_LE(evErr, R(10) * R(n) * eps * nA) << what << ": eigenvalue error " << evErr / (eps * nA) << " eps ||A||";
+  const M& Q = up.eigenvectors();
+  const M Rm = Aref * Q - Q * up.eigenvalues().template cast<S>().asDiagonal();
+  const R nA1 = Aref.cwiseAbs().colwise().sum().maxCoeff();
+  const R res = Rm.cwiseAbs().colwise().sum().maxCoeff() / nA1;
+  EXPECT_LE(res, R(50) * R(n) * eps) << what << ": residual " << res / (R(n) * eps) << " n eps";
+  EXPECT_LE(up.drift(), R(50) * R(n) * eps) << what << ": orthogonality " << up.drift() / (R(n) * eps) << " n eps";
+  for (Index i = 1; i < n; ++i) EXPECT_LE(up.eigenvalues()(i - 1), up.eigenvalues()(i)) << what;
+}
+
+template <typename Scalar>
+void singleUpdates(Index n, std::uint64_t seed) {
+  using M = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+  using V = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
+  using R = typename Eigen::NumTraits<Scalar>::Real;
+  const M big = dptz_test::randomHermitian<Scalar>(n + 1, seed);
+  const M A = big.topLeftCorner(n, n);
+  {
+    dptz::EigenUpdater<M> up(A);
+    up.append(big.col(n).head(n), big(n, n));
+    expectAccurate(up, big, "append");
+  }
+  for (Index j : {Index(0), n / 2, n - 1}) {
+    if (n == 1) break;
+    dptz::EigenUpdater<M> up(A);
+    up.remove(j);
+    M Mj;
+    dptz::detail::extractMinor(A, j, Mj);
+    expectAccurate(up, Mj, "remove", norm2(A));
+  }
+  const V u = dptz_test::randomHermitian<Scalar>(n, seed + 7).col(0);
+  for (R rho : {R(0.75), R(-2.5), R(1e-3), R(-40)}) {
+    dptz::EigenUpdater<M> up(A);
+    up.rankOneUpdate(rho, u);
+    const M Ar = A + rho * u * u.adjoint();
+    const R scale = (std::max)(norm2(A), std::abs(rho) * u.squaredNorm());
+    expectAccurate(up, Ar, rho > 0 ? "rank-one rho > 0" : "rank-one rho < 0", scale);
+  }
+}
+
+}  // namespace
+
+// ---- eigenvalue-level functions -------------------------------------------------------------------------------
+
+TEST(Updates, BorderedEigenvaluesMatchReference) {
+  for (Index n : {1, 2, 5, 40, 120}) {
+    const MatrixXd big = dptz_test::randomHermitian<double>(n + 1, 11 + std::uint64_t(n));
+    const Eigen::SelfAdjointEigenSolver<MatrixXd> es(big.topLeftCorner(n, n));
+    const VectorXd z = es.eigenvectors().adjoint() * big.col(n).head(n);
+    const VectorXd x = dptz::borderedEigenvalues(es.eigenvalues(), z, big(n, n));
+    const VectorXd ref = referenceEigenvalues(big);
+    EXPECT_LE((x - ref).cwiseAbs().maxCoeff(), 10.0 * double(n + 1) * epsOf<double>() * norm2(big)) << n;
+  }
+  // complex z
+  const Index n = 60;
+  const MatrixXcd big = dptz_test::randomHermitian<std::complex<double>>(n + 1, 5);
+  const Eigen::SelfAdjointEigenSolver<MatrixXcd> es(big.topLeftCorner(n, n));
+  const Eigen::VectorXcd z = es.eigenvectors().adjoint() * big.col(n).head(n);
+  const VectorXd x = dptz::borderedEigenvalues(es.eigenvalues(), z, big(n, n).real());
+  EXPECT_LE((x - referenceEigenvalues(big)).cwiseAbs().maxCoeff(), 10.0 * (n + 1) * epsOf<double>() * norm2(big));
+  // empty lambda: the 1 x 1 matrix [c]
+  EXPECT_EQ(dptz::borderedEigenvalues(VectorXd(0), VectorXd(0), 3.5)(0), 3.5);
+}
+
+TEST(Updates, AppendedRowOfAbs2WithoutEigensolve) {
+  // abs2FromEigenvalues(newLambda, lambda) = last row of |V'|^2: the old spectrum is that of the minor M_{n+1}.
+  const Index n = 50;
+  const MatrixXd big = dptz_test::randomHermitian<double>(n + 1, 3);
+  const Eigen::SelfAdjointEigenSolver<MatrixXd> es(big.topLeftCorner(n, n));
+  const VectorXd z = es.eigenvectors().adjoint() * big.col(n).head(n);
+  const VectorXd newLambda = dptz::borderedEigenvalues(es.eigenvalues(), z, big(n, n));
+  const VectorXd row = dptz::abs2FromEigenvalues(newLambda, es.eigenvalues());
+  const MatrixXd ref = dptz_test::referenceAbs2LongDouble(big);
+  EXPECT_LE((row.transpose() - ref.row(n)).cwiseAbs().maxCoeff(), 1e3 * epsOf<double>());
+}
+
+TEST(Updates, MinorEigenvaluesAreTheIdentityBackwards) {
+  for (Index n : {2, 3, 30, 100}) {
+    const MatrixXd A = dptz_test::randomHermitian<double>(n, 21 + std::uint64_t(n));
+    const Eigen::SelfAdjointEigenSolver<MatrixXd> es(A);
+    for (Index j : {Index(0), n - 1}) {
+      const VectorXd row = es.eigenvectors().row(j).cwiseAbs2().transpose();
+      const VectorXd mu = dptz::minorEigenvalues(es.eigenvalues(), row);
+      MatrixXd Mj;
+      dptz::detail::extractMinor(A, j, Mj);
+      EXPECT_LE((mu - referenceEigenvalues(Mj)).cwiseAbs().maxCoeff(), 10.0 * n * epsOf<double>() * norm2(A));
+    }
+  }
+  VectorXd one(1), w1(1);
+  one << 2;
+  w1 << 1;
+  EXPECT_EQ(dptz::minorEigenvalues(one, w1).size(), 0);
+}
+
+TEST(Updates, RankOneEigenvaluesBothSigns) {
+  const Index n = 80;
+  const MatrixXd A = dptz_test::randomHermitian<double>(n, 31);
+  const Eigen::SelfAdjointEigenSolver<MatrixXd> es(A);
+  const VectorXd u = dptz_test::randomHermitian<double>(n, 32).col(1);
+  const VectorXd z = es.eigenvectors().adjoint() * u;
+  for (double rho : {3.0, -3.0, 1e-8, -1e8}) {
+    const VectorXd x = dptz::rankOneEigenvalues(es.eigenvalues(), z, rho);
+    const MatrixXd Ar = A + rho * u * u.transpose();
+    EXPECT_LE((x - referenceEigenvalues(Ar)).cwiseAbs().maxCoeff(), 10.0 * n * epsOf<double>() * norm2(Ar)) << rho;
+  }
+  EXPECT_EQ(dptz::rankOneEigenvalues(es.eigenvalues(), z, 0.0), es.eigenvalues());
+}
+
+TEST(Updates, PortableRootsAsAccurateAsLaed4) {
+  // Roots relative to the nearer pole: the portable solver against LAPACK's dlaed4 (same deflated problem).
+  if (!dptz::hasLapack()) GTEST_SKIP() << "no LAPACK in this build";
+  using dptz::detail::SecularKind;
+  const Index n = 200;
+  std::mt19937_64 g(7);
+  std::normal_distribution<double> nd;
+  VectorXd d(n), z(n);
+  for (Index i = 0; i < n; ++i) d(i) = nd(g), z(i) = std::abs(nd(g));
+  std::sort(d.data(), d.data() + n);
+  d(5) = d(4) + 1e-13;  // a close pair
+  z(10) = 1e-10;        // a small weight: root very close to its pole
+  const auto a = dptz::detail::solveSecular(SecularKind::RankOne, d, z, 0.5, true);
+  const auto b = dptz::detail::solveSecular(SecularKind::RankOne, d, z, 0.5, false);
+  ASSERT_EQ(a.rootCount(), b.rootCount());
+  double worst = 0;
+  for (Index m = 0; m < a.rootCount(); ++m) {
+    // distance to the nearer pole, relative
+    const double xa = a.root(m), xb = b.root(m);
+    const double gap = std::abs(a.roots.diff(a.defl.d, a.roots.origin[std::size_t(m)], m));
+    worst = (std::max)(worst, std::abs(xa - xb) / (std::max)(gap, std::abs(xa) * epsOf<double>()));
+  }
+  EXPECT_LE(worst, 1e3 * epsOf<double>());
+}
+
+// ---- EigenUpdater: single updates, real and complex -----------------------------------------------------------
+
+TEST(Updates, SingleUpdatesDouble) {
+  for (Index n : {1, 2, 7, 60, 150}) singleUpdates<double>(n, 100 + std::uint64_t(n));
+}
+TEST(Updates, SingleUpdatesComplexDouble) {
+  for (Index n : {1, 3, 60, 120}) singleUpdates<std::complex<double>>(n, 200 + std::uint64_t(n));
+}
+TEST(Updates, SingleUpdatesFloatAndComplexFloat) {
+  singleUpdates<float>(40, 300);
+  singleUpdates<std::complex<float>>(40, 301);
+}
+TEST(Updates, SingleUpdatesLongDoublePortablePath) {
+  singleUpdates<long double>(30, 400);
+  singleUpdates<std::complex<long double>>(20, 401);
+}
+
+TEST(Updates, RemoveUndoesAppend) {
+  for (const std::uint64_t seed : {1u, 2u}) {
+    const Index n = 40;
+    const MatrixXcd big = dptz_test::randomHermitian<std::complex<double>>(n + 1, seed);
+    const MatrixXcd A = big.topLeftCorner(n, n);
+    dptz::EigenUpdater<MatrixXcd> up(A);
+    const VectorXd lambda0 = up.eigenvalues();
+    up.append(big.col(n).head(n), big(n, n));
+    up.remove(n);
+    EXPECT_EQ(up.matrix(), A);
+    expectAccurate(up, A, "append then remove", norm2(big));
+    EXPECT_LE((up.eigenvalues() - lambda0).cwiseAbs().maxCoeff(), 10.0 * n * epsOf<double>() * norm2(A));
+  }
+}
+
+TEST(Updates, SuccessiveAppendsDriftBound) {
+  // 10 x 10 grown by N appends. Documented bound (docs/updates.md): drift ||Q^*Q - I||_1 <= 50 n eps and
+  // residual <= 50 n eps after every one of the N appends (the recomputed z keeps each update orthogonal; the
+  // errors of successive updates add up, measured growth is far below this).
+#if defined(__SANITIZE_ADDRESS__)
+  const Index appends = 120;
+#else
+  const Index appends = 500;
+#endif
+  const Index n0 = 10, n = n0 + appends;
+  const MatrixXd big = dptz_test::randomHermitian<double>(n, 77);
+  dptz::EigenUpdater<MatrixXd> up(big.topLeftCorner(n0, n0));
+  for (Index k = n0; k < n; ++k) up.append(big.col(k).head(k), big(k, k));
+  EXPECT_EQ(up.matrix(), big);
+  EXPECT_EQ(up.updates(), appends);
+  const double eps = epsOf<double>();
+  std::printf("[ info     ] %ld appends to n = %ld: drift %.2f n eps, residual %.2f n eps\n", long(appends), long(n),
+              up.drift() / (n * eps), up.residual() / (n * eps));
+  EXPECT_LE(up.drift(), 50.0 * n * eps) << "drift " << up.drift() / (n * eps) << " n eps";
+  EXPECT_LE(up.residual(), 50.0 * n * eps) << "residual " << up.residual() / (n * eps) << " n eps";
+  EXPECT_LE((up.eigenvalues() - referenceEigenvalues(big)).cwiseAbs().maxCoeff(), 10.0 * n * eps * norm2(big));
+}
+
+// ---- deflation ------------------------------------------------------------------------------------------------
+
+TEST(Updates, DeflationZeroEntriesAndRepeatedEigenvalues) {
+  // A diagonal with repeated entries and b with zeros: Q = I, z = b.
+  VectorXd diag(8);
+  diag << -1, 0.5, 0.5, 0.5, 2, 3, 3, 7;
+  const MatrixXd A = diag.asDiagonal();
+  VectorXd b(8);
+  b << 0.3, 0, 0.2, -0.4, 0, 1.0, 0.5, 0;
+  dptz::EigenUpdater<MatrixXd> up(A);
+  up.append(b, 1.25);
+  MatrixXd big(9, 9);
+  big << A, b, b.transpose(), 1.25;
+  expectAccurate(up, big, "append, deflation");
+  // 0.5 (multiplicity 3, two of them deflate), 3 (multiplicity 2, one deflates), 2 and 7 (zero weight) survive.
+  const VectorXd& x = up.eigenvalues();
+  auto count = [&](double v) { return ((x.array() - v).abs() < 1e-14).count(); };
+  EXPECT_EQ(count(0.5), 2);
+  EXPECT_EQ(count(3.0), 1);
+  EXPECT_EQ(count(2.0), 1);
+  EXPECT_EQ(count(7.0), 1);
+
+  // rank-one with zero entries and repeated eigenvalues, both signs
+  for (double rho : {2.0, -2.0}) {
+    dptz::EigenUpdater<MatrixXd> r(A);
+    r.rankOneUpdate(rho, b);
+    expectAccurate(r, MatrixXd(A + rho * b * b.transpose()), "rank-one, deflation", 7.0 + 2.0 * b.squaredNorm());
+  }
+  // remove from a matrix with a repeated eigenvalue (the identity block) and a zero row entry
+  MatrixXd C = MatrixXd::Identity(6, 6);
+  C(4, 5) = C(5, 4) = 0.5;
+  for (Index j : {Index(0), Index(4)}) {
+    dptz::EigenUpdater<MatrixXd> r(C);
+    r.remove(j);
+    MatrixXd Cj;
+    dptz::detail::extractMinor(C, j, Cj);
+    expectAccurate(r, Cj, "remove, deflation", norm2(C));
+  }
+  // eigenvalue-level functions on the same data
+  EXPECT_LE((dptz::borderedEigenvalues(diag, b, 1.25) - referenceEigenvalues(big)).cwiseAbs().maxCoeff(), 1e-14);
+  VectorXd w(8);
+  w << 0.25, 0, 0.25, 0.25, 0, 0.25, 0, 0;  // row with zeros and a repeated pole
+  const VectorXd mu = dptz::minorEigenvalues(diag, w);
+  ASSERT_EQ(mu.size(), 7);
+  EXPECT_TRUE(mu.allFinite());
+  for (Index i = 0; i < 7; ++i) EXPECT_TRUE(mu(i) >= diag(i) - 1e-15 && mu(i) <= diag(i + 1) + 1e-15) << i;
+}
+
+TEST(Updates, TinyAndHugeScales) {
+  for (double s : {1e-150, 1e150}) {
+    const Index n = 20;
+    const MatrixXd big = s * dptz_test::randomHermitian<double>(n + 1, 9);
+    dptz::EigenUpdater<MatrixXd> up(big.topLeftCorner(n, n));
+    up.append(big.col(n).head(n), big(n, n));
+    expectAccurate(up, big, "scaled append");
+    const MatrixXd Ar = up.matrix() - big.col(0) * big.col(0).transpose() / s;
+    up.rankOneUpdate(-1.0 / s, big.col(0));
+    expectAccurate(up, Ar, "scaled rank-one", (std::max)(norm2(big), big.col(0).squaredNorm() / s));
+  }
+}
+
+// ---- drift control --------------------------------------------------------------------------------------------
+
+TEST(Updates, DriftControlRedecomposes) {
+  const MatrixXd big = dptz_test::randomHermitian<double>(30, 4);
+  dptz::EigenUpdater<MatrixXd> up(big.topLeftCorner(20, 20));
+  up.setDriftControl(0.0, 2);  // threshold 0: every check redecomposes
+  for (Index k = 20; k < 30; ++k) up.append(big.col(k).head(k), big(k, k));
+  EXPECT_EQ(up.redecompositions(), 5);
+  expectAccurate(up, big, "with drift control");
+  EXPECT_FALSE(up.redecomposeIfDrift(1.0));
+  up.redecompose();
+  EXPECT_EQ(up.redecompositions(), 6);
+  DPTZ_EXPECT_INVALID(up.setDriftControl(-1.0, 1), "threshold must be >= 0");
+}
+
+// ---- bad input: clear errors, updater unchanged ---------------------------------------------------------------
+
+TEST(Updates, BadInputLeavesUpdaterUnchanged) {
+  const MatrixXcd A = dptz_test::randomHermitian<std::complex<double>>(5, 8);
+  dptz::EigenUpdater<MatrixXcd> up(A);
+  const MatrixXcd Q0 = up.eigenvectors(), A0 = up.matrix();
+  const VectorXd l0 = up.eigenvalues();
+  const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+  Eigen::VectorXcd b = Eigen::VectorXcd::Ones(5);
+  DPTZ_EXPECT_INVALID(up.append(Eigen::VectorXcd::Ones(4), 1.0), "b must have size 5, got 4");
+  DPTZ_EXPECT_INVALID(up.append(Eigen::MatrixXcd::Ones(5, 2), 1.0), "b must be a vector");
+  b(2) = std::complex<double>(nan, 0);
+  DPTZ_EXPECT_INVALID(up.append(b, 1.0), "b(2) is not finite");
+  b(2) = 1;
+  DPTZ_EXPECT_INVALID(up.append(b, inf), "c is not finite");
+  DPTZ_EXPECT_INVALID(up.append(b, std::complex<double>(1, 1)), "c is a diagonal entry of a Hermitian matrix");
+  DPTZ_EXPECT_INVALID(up.remove(5), "row/column index j 5 is out of range [0, 5)");
+  DPTZ_EXPECT_INVALID(up.remove(-1), "out of range");
+  DPTZ_EXPECT_INVALID(up.rankOneUpdate(1.0, Eigen::VectorXcd::Ones(6)), "u must have size 5, got 6");
+  DPTZ_EXPECT_INVALID(up.rankOneUpdate(nan, b), "rho is not finite");
+  b(4) = std::complex<double>(0, inf);
+  DPTZ_EXPECT_INVALID(up.rankOneUpdate(1.0, b), "u(4) is not finite");
+  EXPECT_EQ(up.eigenvectors(), Q0);
+  EXPECT_EQ(up.eigenvalues(), l0);
+  EXPECT_EQ(up.matrix(), A0);
+  EXPECT_EQ(up.updates(), 0);
+
+  dptz::EigenUpdater<MatrixXd> one(MatrixXd::Constant(1, 1, 2.0));
+  DPTZ_EXPECT_INVALID(one.remove(0), "cannot remove the only row/column of a 1 x 1 matrix");
+  EXPECT_EQ(one.rows(), 1);
+  dptz::EigenUpdater<MatrixXd> empty;
+  DPTZ_EXPECT_INVALID(empty.append(VectorXd(0), 1.0), "holds no matrix");
+  MatrixXd asym = MatrixXd::Identity(3, 3);
+  asym(0, 2) = 1;
+  DPTZ_EXPECT_INVALID(dptz::EigenUpdater<MatrixXd>{asym}, "not Hermitian");
+  DPTZ_EXPECT_INVALID(dptz::EigenUpdater<MatrixXd>{MatrixXd(2, 3)}, "must be square");
+}
+
+TEST(Updates, BadInputFreeFunctions) {
+  VectorXd l(3), z(3), bad(2);
+  l << 1, 2, 3;
+  z << 1, 1, 1;
+  DPTZ_EXPECT_INVALID(dptz::borderedEigenvalues(l, bad, 0.0), "z must have size 3, got 2");
+  DPTZ_EXPECT_INVALID(dptz::borderedEigenvalues(l, z, std::nan("")), "c is not finite");
+  VectorXd unsorted = l;
+  unsorted(0) = 5;
+  DPTZ_EXPECT_INVALID(dptz::borderedEigenvalues(unsorted, z, 0.0), "lambda must be ascending");
+  DPTZ_EXPECT_INVALID(dptz::rankOneEigenvalues(l, z, std::numeric_limits<double>::infinity()), "rho is not finite");
+  DPTZ_EXPECT_INVALID(dptz::rankOneEigenvalues(l, bad, 1.0), "z must have size 3");
+  VectorXd neg = z;
+  neg(1) = -0.5;
+  DPTZ_EXPECT_INVALID(dptz::minorEigenvalues(l, neg), "rowAbs2(1) is negative");
+  DPTZ_EXPECT_INVALID(dptz::minorEigenvalues(l, VectorXd::Zero(3)), "rowAbs2 is all zero");
+  DPTZ_EXPECT_INVALID(dptz::minorEigenvalues(VectorXd(0), VectorXd(0)), "lambda is empty");
+  DPTZ_EXPECT_INVALID(dptz::minorEigenvalues(l, bad), "rowAbs2 must have size 3");
+}
