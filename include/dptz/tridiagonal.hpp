@@ -61,8 +61,8 @@ bool tridiagonalPairedRow(const Eigen::Matrix<Real, Eigen::Dynamic, 1>& a, const
 /// Cost O(n^2) whatever the number of rows: eig(T) by ?sterf (Eigen's tridiagonal QR for long double or
 /// Backend::Eigen), then per eigenvalue one O(n) sweep of the identity's characteristic-polynomial form,
 ///   |v_i(j)|^2 = p_{M_j}(lambda_i) / p_T'(lambda_i),   p_{M_j} = p_{T[0:j)} p_{T(j:n)},
-/// with the polynomials carried as LDL^T pivot ratios (no overflow, no differences of eigenvalues). The eigenvalue
-/// is first refined by one Rayleigh (twisted-factorization) correction; each block polynomial is evaluated in its
+/// with the polynomials carried as LDL^T pivot ratios (no overflow, no differences of eigenvalues); each block
+/// polynomial is evaluated in its
 /// stable direction (twisted at the largest component), so tiny entries keep relative accuracy. A matrix that
 /// splits (some beta = 0) or has eigenvalues closer than the cluster tolerance takes the paired product of DESIGN.md with the merged block
 /// spectra instead (O(n^2) per row; cluster members share the projector diagonal). OpenMP over eigenvalues (or
@@ -134,6 +134,8 @@ Eigen::Matrix<typename DA::RealScalar, Eigen::Dynamic, Eigen::Dynamic> tridiagon
 
   constexpr int G = detail::kJacobiLanes;
   const Eigen::Index groups = (n + G - 1) / G;
+  std::vector<char> wanted(std::size_t(n), 0);
+  for (Eigen::Index j : rows) wanted[std::size_t(j)] = 1;
 #ifdef _OPENMP
 #pragma omp parallel num_threads(nt) if (n > 64)
 #endif
@@ -148,22 +150,11 @@ Eigen::Matrix<typename DA::RealScalar, Eigen::Dynamic, Eigen::Dynamic> tridiagon
       Real x[G], first[G], delta[G];
       const Eigen::Index i0 = g * G;
       for (int l = 0; l < G; ++l) x[l] = lambda[(std::min)(i0 + l, n - 1)];
-      // One Rayleigh correction (kept only if it stays well inside the eigenvalue's gap), then the components.
-      detail::componentSweep<Real, G>(a.data(), b2.data(), n, x, work, first, delta, nullptr);
-      for (int l = 0; l < G; ++l) {
-        const Eigen::Index i = (std::min)(i0 + l, n - 1);
-        const Real lo = i > 0 ? lambda[i - 1] : -Eigen::NumTraits<Real>::highest();
-        const Real hi = i < n - 1 ? lambda[i + 1] : Eigen::NumTraits<Real>::highest();
-        const Real gap = (std::min)(x[l] - lo, hi - x[l]);
-        if (abs(delta[l]) < gap / Real(4)) x[l] += delta[l];
-      }
-      detail::componentSweep<Real, G>(a.data(), b2.data(), n, x, work, first, delta, comps.data());
-      for (int l = 0; l < G && i0 + l < n; ++l) {
-        Real total(0);
-        for (Eigen::Index j = 0; j < n; ++j) total += comps[std::size_t(j) * G + l];
+      // One sweep at the computed eigenvalues; only the requested rows are recorded.
+      detail::componentSweep<Real, G>(a.data(), b2.data(), n, x, work, first, delta, comps.data(), &wanted);
+      for (int l = 0; l < G && i0 + l < n; ++l)
         for (Eigen::Index r = 0; r < count; ++r)
-          W(r, i0 + l) = detail::clamp01(comps[std::size_t(rows[std::size_t(r)]) * G + l] / total);
-      }
+          W(r, i0 + l) = detail::clamp01(comps[std::size_t(rows[std::size_t(r)]) * G + l]);
     }
   }
   return W;

@@ -79,6 +79,7 @@ bool jacobiEigenvalues(const Eigen::Matrix<Real, Eigen::Dynamic, 1>& d,
 template <typename Real, int G>
 struct SweepWork {
   std::vector<Real> dm, invdm, dp;  // bottom-up pivots, their inverses, top-down pivots: j-major (n x G)
+  std::vector<int> expo;             // exponents of recorded components
   void resize(Eigen::Index n) {
     dm.resize(std::size_t(n) * G);
     invdm.resize(std::size_t(n) * G);
@@ -99,10 +100,10 @@ struct SweepWork {
 ///   first[l]  = w_0 / sum_j w_j = |v(0)|^2,
 ///   delta[l]  = the Rayleigh correction gamma_r w_r / sum w: lambda ~ x + delta (converges quadratically; its
 ///               rounding error is below eps |T|),
-///   if comps != nullptr, comps[j*G + l] = w_j / sum_j w_j for all j.
+///   if comps != nullptr, comps[j*G + l] = w_j / sum_j w_j for every j with (*wanted)[j] (all j if wanted is null).
 template <typename Real, int G>
 void componentSweep(const Real* alpha, const Real* beta2, Eigen::Index n, const Real* x, SweepWork<Real, G>& work,
-                    Real* first, Real* delta, Real* comps) {
+                    Real* first, Real* delta, Real* comps, const std::vector<char>* wanted = nullptr) {
   using std::abs;
   const Real pivmin = pivotMinimum<Real>(), big = rescaleThreshold<Real>();
   Real* dm = work.dm.data();
@@ -160,9 +161,10 @@ void componentSweep(const Real* alpha, const Real* beta2, Eigen::Index n, const 
   }
   // Products of the ratios from w_0 = 1.
   Real w[G], sum[G], wr[G];
-  std::vector<int> expo;  // per (j, lane) exponent when all components are wanted
+  std::vector<int>& expo = work.expo;  // per (j, lane) exponent of the recorded components
   int E[G];
   if (comps) expo.assign(std::size_t(n) * G, 0);
+  auto want = [wanted](Eigen::Index j) { return wanted == nullptr || (*wanted)[std::size_t(j)] != 0; };
   for (int l = 0; l < G; ++l) {
     w[l] = Real(1);
     sum[l] = Real(1);
@@ -193,7 +195,7 @@ void componentSweep(const Real* alpha, const Real* beta2, Eigen::Index n, const 
         E[l] += e;
       }
     }
-    if (comps)
+    if (comps && want(j))
       for (int l = 0; l < G; ++l) {
         comps[j * G + l] = w[l];
         expo[std::size_t(j) * G + l] = E[l];
@@ -204,11 +206,13 @@ void componentSweep(const Real* alpha, const Real* beta2, Eigen::Index n, const 
     delta[l] = gr[l] * (wr[l] / sum[l]);
   }
   if (comps)
-    for (Eigen::Index j = 0; j < n; ++j)
+    for (Eigen::Index j = 0; j < n; ++j) {
+      if (!want(j)) continue;
       for (int l = 0; l < G; ++l) {
         const std::size_t k = std::size_t(j) * G + l;
         comps[k] = std::ldexp(comps[k] / sum[l], expo[k] - E[l]);
       }
+    }
 }
 
 }  // namespace detail
