@@ -6,6 +6,7 @@
 #include "config.hpp"
 #include "identity.hpp"
 #include "eigenvectors_abs2.hpp"
+#include "small.hpp"
 #include "lapack_eigen_solver.hpp"
 #include "updates.hpp"
 #include "identity_eigen_solver.hpp"

@@ -17,6 +17,7 @@
 #include "detail/tridiagonal.hpp"
 #include "detail/validate.hpp"
 #include "identity.hpp"
+#include "small.hpp"
 
 namespace dptz {
 
@@ -131,6 +132,9 @@ Eigen::Matrix<typename Derived::RealScalar, Eigen::Dynamic, Eigen::Dynamic> eige
   using Scalar = typename Derived::Scalar;
   using Real = typename Derived::RealScalar;
   constexpr const char* where = "dptz::eigenvectorsAbs2";
+  // Fixed-size 2x2 / 3x3 (float, double, complex): closed form, see small.hpp (an explicit backend keeps this path).
+  if constexpr (detail::IsSmallFixed<Derived>::value)
+    if (options.backend == Backend::Default) return detail::smallAbs2(where, A, options.clusterTolerance);
   const detail::Abs2Context<Scalar> ctx(where, detail::checkedScaledCopy(where, A), options);
   const Eigen::Index n = ctx.A.rows();
   std::vector<Eigen::Index> all(static_cast<std::size_t>(n));

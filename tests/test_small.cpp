@@ -1,0 +1,392 @@
+// Tests of dptz/small.hpp: closed-form 2x2 / 3x3 eigenvalues, |V|^2 from the identity, eigenvectors, the batched
+// API and the compile-time dispatch of dptz::eigenvectorsAbs2 for fixed-size input.
+#include <dptz/small.hpp>
+#include <dptz/eigenvectors_abs2.hpp>
+
+#include <complex>
+#include <limits>
+#include <random>
+#include <vector>
+
+#include "test_util.hpp"
+
+namespace {
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int kSamples = 5000;  // ASan/UBSan build (-O1): the same sweep, shorter
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr int kSamples = 5000;
+#else
+constexpr int kSamples = 100000;
+#endif
+#else
+constexpr int kSamples = 100000;
+#endif
+
+template <typename S>
+S draw(std::mt19937_64& g) {
+  std::normal_distribution<double> d;
+  if constexpr (Eigen::NumTraits<S>::IsComplex) {
+    using R = typename Eigen::NumTraits<S>::Real;
+    return S(R(d(g)), R(d(g)));
+  } else {
+    return S(d(g));
+  }
+}
+
+template <typename S, int N>
+Eigen::Matrix<S, N, N> randomSmall(std::mt19937_64& g) {
+  Eigen::Matrix<S, N, N> A;
+  for (int c = 0; c < N; ++c)
+    for (int r = c; r < N; ++r) {
+      S x = draw<S>(g);
+      if (r == c) x = S(Eigen::numext::real(x));
+      A(r, c) = x;
+      A(c, r) = Eigen::numext::conj(x);
+    }
+  return A;
+}
+
+/// Long double reference: |V|^2, eigenvalues.
+template <typename S, int N>
+struct Ref {
+  Eigen::Matrix<double, N, N> W;
+  Eigen::Matrix<long double, N, 1> lambda;
+  long double norm = 0, gap = 0;
+};
+template <typename S, int N>
+Ref<S, N> reference(const Eigen::Matrix<S, N, N>& A) {
+  using SL = typename std::conditional<Eigen::NumTraits<S>::IsComplex, std::complex<long double>, long double>::type;
+  using ML = Eigen::Matrix<SL, N, N>;
+  Eigen::SelfAdjointEigenSolver<ML> es(A.template cast<SL>());
+  Ref<S, N> r;
+  r.W = es.eigenvectors().cwiseAbs2().template cast<double>();
+  r.lambda = es.eigenvalues();
+  r.norm = std::max(std::abs(r.lambda(0)), std::abs(r.lambda(N - 1)));
+  r.gap = std::numeric_limits<long double>::max();
+  for (int i = 1; i < N; ++i) r.gap = std::min(r.gap, r.lambda(i) - r.lambda(i - 1));
+  return r;
+}
+
+template <typename M>
+void expectStochastic(const M& W, double tol, const char* what) {
+  ASSERT_TRUE(W.allFinite()) << what << "\n" << W;
+  EXPECT_TRUE((W.array() >= 0).all() && (W.array() <= 1).all()) << what << "\n" << W;
+  for (int i = 0; i < W.rows(); ++i) {
+    EXPECT_NEAR(W.row(i).sum(), 1.0, tol) << what << " row " << i << "\n" << W;
+    EXPECT_NEAR(W.col(i).sum(), 1.0, tol) << what << " col " << i << "\n" << W;
+  }
+}
+
+/// The accuracy sweep of the issue: max |W - W_ref| <= 1e-13 where the smallest gap is >= 1e-3 ||A||; otherwise
+/// |W - W_ref| <= c eps ||A|| / gap with c = 64 (measured max: about 6).
+template <typename S, int N>
+void randomSweep(std::uint64_t seed) {
+  std::mt19937_64 g(seed);
+  const double eps = std::numeric_limits<double>::epsilon();
+  double worstWellSeparated = 0, worstScaled = 0;
+  int wellSeparated = 0;
+  for (int t = 0; t < kSamples; ++t) {
+    const Eigen::Matrix<S, N, N> A = randomSmall<S, N>(g);
+    const Ref<S, N> ref = reference<S, N>(A);
+    const Eigen::Matrix<double, N, N> W = dptz::smallEigenvectorsAbs2(A);
+    const double err = (W - ref.W).cwiseAbs().maxCoeff();
+    if (ref.gap >= 1e-3L * ref.norm) {
+      worstWellSeparated = std::max(worstWellSeparated, err);
+      ++wellSeparated;
+    }
+    worstScaled = std::max(worstScaled, err * double(ref.gap / ref.norm) / eps);
+  }
+  EXPECT_GT(wellSeparated, kSamples * 9 / 10);
+  EXPECT_LE(worstWellSeparated, 1e-13);
+  EXPECT_LE(worstScaled, 64.0);
+  ::testing::Test::RecordProperty("max_err_gap_ge_1e-3", std::to_string(worstWellSeparated));
+  ::testing::Test::RecordProperty("max_err_times_gap_over_norm_in_eps", std::to_string(worstScaled));
+}
+
+}  // namespace
+
+TEST(Small, Random3x3RealVsLongDouble) { randomSweep<double, 3>(1); }
+TEST(Small, Random3x3ComplexVsLongDouble) { randomSweep<std::complex<double>, 3>(2); }
+TEST(Small, Random2x2RealVsLongDouble) { randomSweep<double, 2>(3); }
+TEST(Small, Random2x2ComplexVsLongDouble) { randomSweep<std::complex<double>, 2>(4); }
+
+TEST(Small, EigenvaluesMatchLongDouble) {
+  std::mt19937_64 g(5);
+  for (int t = 0; t < 2000; ++t) {
+    const Eigen::Matrix3cd A = randomSmall<std::complex<double>, 3>(g);
+    const auto ref = reference<std::complex<double>, 3>(A);
+    dptz::SmallEigenSolver<Eigen::Matrix3cd> es(A, Eigen::EigenvaluesOnly);
+    for (int i = 0; i < 3; ++i)
+      EXPECT_LE(std::abs((long double)es.eigenvalues()(i) - ref.lambda(i)), 8 * 2.3e-16L * ref.norm);
+  }
+}
+
+TEST(Small, EigenvectorResidualAndOrthogonality) {
+  std::mt19937_64 g(6);
+  const double eps = std::numeric_limits<double>::epsilon();
+  double res = 0, orth = 0;
+  auto measure = [&](const auto& A) {
+    using M = typename std::decay<decltype(A)>::type;
+    dptz::SmallEigenSolver<M> es(A);
+    const auto& V = es.eigenvectors();
+    const double n = double(M::RowsAtCompileTime);
+    const double norm = std::max(std::abs(es.eigenvalues()(0)), std::abs(es.eigenvalues()(M::RowsAtCompileTime - 1)));
+    if (norm > 0) res = std::max(res, (A * V - V * es.eigenvalues().asDiagonal()).norm() / (norm * n * eps));
+    orth = std::max(orth, (V.adjoint() * V - M::Identity()).norm() / (n * eps));
+    EXPECT_TRUE(V.allFinite());
+  };
+  for (int t = 0; t < 20000; ++t) {
+    measure(randomSmall<std::complex<double>, 3>(g));
+    measure(randomSmall<double, 3>(g));
+    measure(randomSmall<std::complex<double>, 2>(g));
+    measure(randomSmall<double, 2>(g));
+  }
+  // Degenerate and near-degenerate: exactly repeated, gaps 1e-8 .. 1e-15, scalar matrices.
+  for (double gap : {0.0, 1e-15, 1e-12, 1e-8, 1e-4}) {
+    Eigen::Vector3d l(-1, 2, 2 + gap);
+    for (int s = 0; s < 50; ++s) {
+      measure(Eigen::Matrix3cd(dptz_test::withSpectrum<std::complex<double>>(l, 100 + s)));
+      measure(Eigen::Matrix3d(dptz_test::withSpectrum<double>(l, 200 + s)));
+      measure(Eigen::Matrix3d(dptz_test::withSpectrum<double>(Eigen::Vector3d(5, 5 + gap, 5 + 2 * gap), 300 + s)));
+    }
+  }
+  measure(Eigen::Matrix3cd(Eigen::Matrix3cd::Identity() * 7.0));
+  measure(Eigen::Matrix3d(Eigen::Matrix3d::Zero()));
+  measure(Eigen::Matrix2cd(Eigen::Matrix2cd::Identity()));
+  EXPECT_LE(res, 50.0);
+  EXPECT_LE(orth, 50.0);
+  RecordProperty("max_residual_in_n_eps", std::to_string(res));
+  RecordProperty("max_orthogonality_in_n_eps", std::to_string(orth));
+}
+
+TEST(Small, ExtremeScalesAreHandled) {
+  std::mt19937_64 g(7);
+  for (int t = 0; t < 200; ++t) {
+    const Eigen::Matrix3cd A = randomSmall<std::complex<double>, 3>(g);
+    const Eigen::Matrix3d W = dptz::smallEigenvectorsAbs2(A);
+    for (double s : {1e-150, 1e-100, 1e-30, 1e30, 1e100, 1e150, 1e-300, 1e300}) {
+      const Eigen::Matrix3cd As = A * s;
+      const Eigen::Matrix3d Ws = dptz::smallEigenvectorsAbs2(As);
+      expectStochastic(Ws, 1e-14, "scaled");
+      EXPECT_LE((Ws - W).cwiseAbs().maxCoeff(), 1e-12) << "scale " << s;
+      dptz::SmallEigenSolver<Eigen::Matrix3cd> es(As);
+      EXPECT_TRUE(es.eigenvalues().allFinite());
+      EXPECT_TRUE(es.eigenvectors().allFinite());
+    }
+    const Eigen::Matrix2d B = randomSmall<double, 2>(g);
+    expectStochastic(dptz::smallEigenvectorsAbs2(Eigen::Matrix2d(B * 1e-150)), 1e-14, "2x2 tiny");
+    expectStochastic(dptz::smallEigenvectorsAbs2(Eigen::Matrix2d(B * 1e150)), 1e-14, "2x2 huge");
+  }
+  // Subnormal entries and entries near the overflow threshold.
+  Eigen::Matrix3d D = Eigen::Matrix3d::Zero();
+  D(0, 0) = 4e-320;
+  D(1, 1) = 1e-320;
+  expectStochastic(dptz::smallEigenvectorsAbs2(D), 1e-14, "subnormal");
+  Eigen::Matrix3d H;
+  H << 1e308, -1e308, 0, -1e308, -1e308, 1e307, 0, 1e307, 1e308;
+  expectStochastic(dptz::smallEigenvectorsAbs2(H), 1e-14, "huge");
+}
+
+TEST(Small, DiagonalAndPermutedDiagonal) {
+  Eigen::Matrix3d D = Eigen::Vector3d(3, 1, 2).asDiagonal();
+  const Eigen::Matrix3d W = dptz::smallEigenvectorsAbs2(D);
+  // eigenvalues 1, 2, 3 sit at rows 1, 2, 0
+  Eigen::Matrix3d P = Eigen::Matrix3d::Zero();
+  P(1, 0) = P(2, 1) = P(0, 2) = 1;
+  EXPECT_LE((W - P).cwiseAbs().maxCoeff(), 1e-15) << W;
+  dptz::SmallEigenSolver<Eigen::Matrix3cd> es(Eigen::Matrix3cd(D.cast<std::complex<double>>()));
+  EXPECT_LE((es.eigenvalues() - Eigen::Vector3d(1, 2, 3)).cwiseAbs().maxCoeff(), 1e-15);
+  EXPECT_LE((es.eigenvectors().cwiseAbs2() - P).cwiseAbs().maxCoeff(), 1e-15);
+  // Every permutation of a diagonal, real and complex, 2x2 too.
+  Eigen::Vector3d d(-7, 0.5, 1e-3);
+  std::vector<int> p{0, 1, 2};
+  do {
+    Eigen::Matrix3cd A = Eigen::Matrix3cd::Zero();
+    for (int i = 0; i < 3; ++i) A(i, i) = d(p[std::size_t(i)]);
+    const Eigen::Matrix3d Wp = dptz::smallEigenvectorsAbs2(A);
+    expectStochastic(Wp, 1e-15, "permuted diagonal");
+    EXPECT_LE((Wp.array() * (1 - Wp.array())).abs().maxCoeff(), 1e-15) << Wp;  // a permutation matrix
+  } while (std::next_permutation(p.begin(), p.end()));
+  const Eigen::Matrix2d W2 = dptz::smallEigenvectorsAbs2(Eigen::Matrix2d(Eigen::Vector2d(2, -1).asDiagonal()));
+  EXPECT_EQ(W2(0, 1), 1.0);
+  EXPECT_EQ(W2(1, 0), 1.0);
+}
+
+TEST(Small, EntriesDifferingBy1e12) {
+  std::mt19937_64 g(8);
+  const double eps = std::numeric_limits<double>::epsilon();
+  for (int t = 0; t < 500; ++t) {
+    Eigen::Matrix3cd A = randomSmall<std::complex<double>, 3>(g);
+    A(0, 0) *= 1e12;
+    A(2, 1) *= 1e-6;
+    A(1, 2) = std::conj(A(2, 1));
+    A(1, 1) *= 1e-6;
+    const auto ref = reference<std::complex<double>, 3>(A);
+    const Eigen::Matrix3d W = dptz::smallEigenvectorsAbs2(A);
+    expectStochastic(W, 1e-14, "1e12 spread");
+    EXPECT_LE((W - ref.W).cwiseAbs().maxCoeff(), 64 * eps * double(ref.norm / ref.gap) + 1e-15);
+    Eigen::Matrix3d B = randomSmall<double, 3>(g);
+    B.row(2) *= 1e12;
+    B.col(2) *= 1e12;
+    const auto refB = reference<double, 3>(B);
+    const Eigen::Matrix3d WB = dptz::smallEigenvectorsAbs2(B);
+    expectStochastic(WB, 1e-14, "1e12 graded");
+    EXPECT_LE((WB - refB.W).cwiseAbs().maxCoeff(), 64 * eps * double(refB.norm / refB.gap) + 1e-15);
+  }
+}
+
+TEST(Small, ExactlyRepeatedEigenvalues) {
+  // Scalar matrices: one cluster of 3 (2): every entry 1/3 (1/2).
+  const Eigen::Matrix3d W3 = dptz::smallEigenvectorsAbs2(Eigen::Matrix3d(Eigen::Matrix3d::Identity() * 2.5));
+  EXPECT_LE((W3.array() - 1.0 / 3).abs().maxCoeff(), 1e-16);
+  const Eigen::Matrix3d Z = dptz::smallEigenvectorsAbs2(Eigen::Matrix3cd(Eigen::Matrix3cd::Zero()));
+  EXPECT_LE((Z.array() - 1.0 / 3).abs().maxCoeff(), 1e-16);
+  const Eigen::Matrix2d W2 = dptz::smallEigenvectorsAbs2(Eigen::Matrix2cd(Eigen::Matrix2cd::Identity() * -4.0));
+  EXPECT_LE((W2.array() - 0.5).abs().maxCoeff(), 1e-16);
+  // diag(1, 1, 2): the pair shares its projector diagonal (1, 1, 0) / 2.
+  const Eigen::Matrix3d Wd = dptz::smallEigenvectorsAbs2(Eigen::Matrix3d(Eigen::Vector3d(1, 2, 1).asDiagonal()));
+  Eigen::Matrix3d expect;
+  expect << 0.5, 0.5, 0, 0, 0, 1, 0.5, 0.5, 0;
+  EXPECT_LE((Wd - expect).cwiseAbs().maxCoeff(), 1e-16) << Wd;
+  // Rotated repeated spectra (repeated up to rounding): stochastic, and the cluster's row sums (its projector
+  // diagonal) match the reference's.
+  for (int s = 0; s < 300; ++s) {
+    for (const Eigen::Vector3d& l : {Eigen::Vector3d(1, 1, 2), Eigen::Vector3d(-3, 4, 4), Eigen::Vector3d(2, 2, 2)}) {
+      const Eigen::Matrix3cd A = dptz_test::withSpectrum<std::complex<double>>(l, 1000 + s);
+      const Eigen::Matrix3d W = dptz::smallEigenvectorsAbs2(A);
+      expectStochastic(W, 1e-14, "repeated");
+      const Eigen::MatrixXd R = dptz_test::referenceAbs2LongDouble(A);
+      const bool lowPair = l(0) == l(1);
+      const Eigen::Vector3d clusterRows = lowPair ? Eigen::Vector3d(W.col(0) + W.col(1)) : Eigen::Vector3d(W.col(1) + W.col(2));
+      const Eigen::Vector3d refRows = lowPair ? Eigen::Vector3d(R.col(0) + R.col(1)) : Eigen::Vector3d(R.col(1) + R.col(2));
+      if (l(0) != l(2)) {
+        EXPECT_LE((clusterRows - refRows).cwiseAbs().maxCoeff(), 1e-13);
+      }
+      const Eigen::Matrix3d Wr = dptz::smallEigenvectorsAbs2(Eigen::Matrix3d(A.real()));
+      expectStochastic(Wr, 1e-14, "repeated real");
+    }
+  }
+}
+
+TEST(Small, ClusterToleranceIsHonoured) {
+  Eigen::Matrix3d A = Eigen::Vector3d(0, 1, 1 + 1e-9).asDiagonal();
+  A(1, 2) = A(2, 1) = 1e-10;
+  const Eigen::Matrix3d split = dptz::smallEigenvectorsAbs2(A);
+  const Eigen::Matrix3d merged = dptz::smallEigenvectorsAbs2(A, 1e-6);
+  EXPECT_GT(split(1, 1), 0.9);
+  EXPECT_DOUBLE_EQ(merged(1, 1), 0.5);
+  EXPECT_DOUBLE_EQ(merged(2, 2), 0.5);
+  expectStochastic(merged, 1e-15, "merged");
+}
+
+TEST(Small, FloatTypes) {
+  std::mt19937_64 g(9);
+  auto sweep = [&](auto tag) {
+    using M = decltype(tag);
+    using S = typename M::Scalar;
+    constexpr int N = M::RowsAtCompileTime;
+    for (int t = 0; t < 3000; ++t) {
+      const M A = randomSmall<S, N>(g);
+      const auto ref = reference<S, N>(A);
+      const auto W = dptz::smallEigenvectorsAbs2(A);
+      EXPECT_TRUE(W.allFinite());
+      const double err = (W.template cast<double>() - ref.W).cwiseAbs().maxCoeff();
+      EXPECT_LE(err, 64 * 1.2e-7 * double(ref.norm / ref.gap) + 1e-7);
+      dptz::SmallEigenSolver<M> es(A);
+      const auto& V = es.eigenvectors();
+      EXPECT_LE((V.adjoint() * V - M::Identity()).norm(), 50 * N * 1.2e-7);
+    }
+  };
+  sweep(Eigen::Matrix3f());
+  sweep(Eigen::Matrix3cf());
+  sweep(Eigen::Matrix2f());
+  sweep(Eigen::Matrix2cf());
+}
+
+TEST(Small, EigenvectorsAbs2DispatchesForFixedSizes) {
+  std::mt19937_64 g(10);
+  const Eigen::Matrix3cd A = randomSmall<std::complex<double>, 3>(g);
+  const Eigen::MatrixXd W = dptz::eigenvectorsAbs2(A);
+  ASSERT_EQ(W.rows(), 3);
+  EXPECT_EQ(W, Eigen::MatrixXd(dptz::smallEigenvectorsAbs2(A)));
+  // fixed-size expressions
+  const Eigen::MatrixXd Wt = dptz::eigenvectorsAbs2(A.transpose());
+  EXPECT_EQ(Wt, Eigen::MatrixXd(dptz::smallEigenvectorsAbs2(Eigen::Matrix3cd(A.transpose()))));
+  const Eigen::Matrix4d B4 = randomSmall<double, 4>(g);
+  const Eigen::MatrixXd Wb = dptz::eigenvectorsAbs2(B4.topLeftCorner<3, 3>());
+  EXPECT_EQ(Wb, Eigen::MatrixXd(dptz::smallEigenvectorsAbs2(Eigen::Matrix3d(B4.topLeftCorner<3, 3>()))));
+  // an explicit backend takes the general path; both agree
+  dptz::Abs2Options opt;
+  opt.backend = dptz::Backend::Eigen;
+  EXPECT_LE((dptz::eigenvectorsAbs2(A, opt) - W).cwiseAbs().maxCoeff(), 1e-12);
+  const Eigen::Matrix2cd C = randomSmall<std::complex<double>, 2>(g);
+  EXPECT_LE((dptz::eigenvectorsAbs2(C, opt) - dptz::eigenvectorsAbs2(C)).cwiseAbs().maxCoeff(), 1e-13);
+  // dynamic-size input keeps the general path and agrees
+  EXPECT_LE((dptz::eigenvectorsAbs2(Eigen::MatrixXcd(A)) - W).cwiseAbs().maxCoeff(), 1e-12);
+}
+
+TEST(Small, BatchMatchesSingleAndIsThreadIndependent) {
+  std::mt19937_64 g(11);
+  std::vector<Eigen::Matrix3cd> As(1003);
+  for (auto& A : As) A = randomSmall<std::complex<double>, 3>(g);
+  As[5] = Eigen::Matrix3cd::Identity();
+  As[6].setZero();
+  std::vector<Eigen::Matrix3d> W1(As.size()), W2(As.size());
+  dptz::SmallOptions one, two;
+  one.threads = 1;
+  two.threads = 2;
+  auto end = dptz::eigenvectorsAbs2Batch(As.begin(), As.end(), W1.begin(), one);
+  EXPECT_TRUE(end == W1.end());
+  dptz::eigenvectorsAbs2Batch(As.data(), As.data() + As.size(), W2.data(), two);
+  for (std::size_t i = 0; i < As.size(); ++i) {
+    EXPECT_EQ(W1[i], W2[i]) << i;
+    EXPECT_LE((W1[i] - dptz::smallEigenvectorsAbs2(As[i])).cwiseAbs().maxCoeff(), 1e-15) << i;
+  }
+  // 2x2 real, and an empty range
+  std::vector<Eigen::Matrix2d> Bs(37);
+  for (auto& B : Bs) B = randomSmall<double, 2>(g);
+  std::vector<Eigen::Matrix2d> WB(Bs.size());
+  dptz::eigenvectorsAbs2Batch(Bs.begin(), Bs.end(), WB.begin());
+  for (std::size_t i = 0; i < Bs.size(); ++i)
+    EXPECT_LE((WB[i] - dptz::smallEigenvectorsAbs2(Bs[i])).cwiseAbs().maxCoeff(), 1e-15);
+  EXPECT_TRUE(dptz::eigenvectorsAbs2Batch(Bs.begin(), Bs.begin(), WB.begin()) == WB.begin());
+}
+
+TEST(Small, BadInput) {
+  Eigen::Matrix3cd A = Eigen::Matrix3cd::Identity();
+  A(2, 1) = std::complex<double>(std::numeric_limits<double>::quiet_NaN(), 0);
+  DPTZ_EXPECT_INVALID(dptz::smallEigenvectorsAbs2(A), "entry A(2, 1) is not finite");
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(A), "dptz::eigenvectorsAbs2: entry A(2, 1) is not finite");
+  DPTZ_EXPECT_INVALID(dptz::SmallEigenSolver<Eigen::Matrix3cd> es3(A), "is not finite");
+  Eigen::Matrix3d B = Eigen::Matrix3d::Identity();
+  B(0, 2) = std::numeric_limits<double>::infinity();
+  DPTZ_EXPECT_INVALID(dptz::smallEigenvectorsAbs2(B), "entry A(0, 2) is not finite");
+  Eigen::Matrix3d C = Eigen::Matrix3d::Identity();
+  C(1, 0) = 0.5;
+  DPTZ_EXPECT_INVALID(dptz::smallEigenvectorsAbs2(C), "matrix is not Hermitian");
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(C), "dptz::eigenvectorsAbs2: matrix is not Hermitian");
+  Eigen::Matrix2cd D = Eigen::Matrix2cd::Identity();
+  D(0, 0) = std::complex<double>(1, 0.5);  // non-real diagonal
+  DPTZ_EXPECT_INVALID(dptz::smallEigenvectorsAbs2(D), "matrix is not Hermitian");
+  DPTZ_EXPECT_INVALID(dptz::smallEigenvectorsAbs2(Eigen::Matrix3d(Eigen::Matrix3d::Identity()),
+                                                  std::numeric_limits<double>::quiet_NaN()),
+                      "clusterTolerance is NaN");
+  dptz::SmallEigenSolver<Eigen::Matrix3d> es;
+  DPTZ_EXPECT_INVALID(es.compute(Eigen::Matrix3d::Identity(), 12345), "options must be");
+  DPTZ_EXPECT_INVALID(es.compute(Eigen::MatrixXd::Identity(4, 4)), "matrix must be 3 x 3, got 4 x 4");
+  // the batch names the first bad matrix and writes nothing
+  std::vector<Eigen::Matrix3d> Ms(100, Eigen::Matrix3d::Identity()), Ws(100, Eigen::Matrix3d::Constant(-1));
+  Ms[42] = C;
+  Ms[77] = B;
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2Batch(Ms.begin(), Ms.end(), Ws.begin()),
+                      "dptz::eigenvectorsAbs2Batch: matrix 42: matrix is not Hermitian");
+  EXPECT_EQ(Ws[0](0, 0), -1.0);
+  Ms[42] = Eigen::Matrix3d::Identity();
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2Batch(Ms.begin(), Ms.end(), Ws.begin()),
+                      "dptz::eigenvectorsAbs2Batch: matrix 77: entry A(0, 2) is not finite");
+  dptz::SmallOptions bad;
+  bad.clusterTolerance = std::numeric_limits<double>::quiet_NaN();
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2Batch(Ms.begin(), Ms.end(), Ws.begin(), bad), "clusterTolerance is NaN");
+}
