@@ -90,8 +90,9 @@ Eigen::Matrix<typename DerivedL::RealScalar, Eigen::Dynamic, 1> minorEigenvalues
   return detail::solutionEigenvalues(detail::solveSecular(detail::SecularKind::Minor, d, za, Real(0)));
 }
 
-/// Eigenvalues (ascending, n) of diag(lambda) + rho z z^*, i.e. of A + rho u u^* for z = Q^* u. O(n^2); for real
-/// float/double with LAPACK the roots come from ?laed4, else from the portable solver. rho of either sign.
+/// Eigenvalues (ascending, n) of diag(lambda) + rho z z^*, i.e. of A + rho u u^* for z = Q^* u. O(n^2), rho of
+/// either sign. Roots from the portable safeguarded solver (tested against LAPACK's ?laed4, which
+/// detail::solveSecular can call instead for real float/double).
 /// Deflation: rho |z_k| ||z|| <= 8 eps max(|lambda|, |rho| ||z||^2), or near-repeated lambda (as ?laed2).
 /// Throws std::invalid_argument on mismatched sizes, non-finite input, unsorted lambda.
 template <typename DerivedL, typename DerivedZ>

@@ -130,18 +130,22 @@ void secularRoot(const RealVec<Real>& d, const RealVec<Real>& w, Real a, Real b,
     Real f, psi, dpsi, phi, dphi, err;
   };
   auto eval = [&](Eigen::Index o, Real tau) {
+#ifdef DPTZ_COUNT_EVAL
+    DPTZ_COUNT_EVAL
+#endif
     Eval e{Real(0), Real(0), Real(0), Real(0), Real(0), Real(0)};
+    const Real dO = d[o];
     for (Eigen::Index j = 0; j <= L; ++j) {
-      const Real t = Real(1) / ((d[j] - d[o]) - tau), u = w[j] * t;
+      const Real t = Real(1) / ((d[j] - dO) - tau), u = w[j] * t;
       e.psi += u;
       e.dpsi += u * t;
     }
     for (Eigen::Index j = R; j < K; ++j) {
-      const Real t = Real(1) / ((d[j] - d[o]) - tau), u = w[j] * t;
+      const Real t = Real(1) / ((d[j] - dO) - tau), u = w[j] * t;
       e.phi += u;
       e.dphi += u * t;
     }
-    const Real lin0 = a + b * d[o], lin1 = b * tau;
+    const Real lin0 = a + b * dO, lin1 = b * tau;
     e.f = lin0 + lin1 + e.psi + e.phi;
     e.err = abs(lin0) + abs(lin1) + abs(e.psi) + abs(e.phi);
     return e;
@@ -149,18 +153,22 @@ void secularRoot(const RealVec<Real>& d, const RealVec<Real>& w, Real a, Real b,
 
   Eigen::Index o;
   Real lo, hi, tau;
+  bool haveEval = false;
+  Eval first{};
   if (L >= 0 && R < K) {
+    // Midpoint decides the origin (the nearer pole); its evaluation also gives the first model step.
     const Real mid = (d[R] - d[L]) / Real(2);
-    const Eval em = eval(L, mid);
-    if (em.f == Real(0)) {
+    first = eval(L, mid);
+    if (first.f == Real(0)) {
       originOut = L;
       tauOut = mid;
       return;
     }
-    if (em.f > Real(0)) {
-      o = L, lo = Real(0), hi = mid, tau = mid / Real(2);
+    if (first.f > Real(0)) {
+      o = L, lo = Real(0), hi = mid, tau = mid;
+      haveEval = true;
     } else {
-      o = R, lo = -mid, hi = Real(0), tau = -mid / Real(2);
+      o = R, lo = -mid, hi = Real(0), tau = -mid;  // same point seen from the right pole: re-evaluate there
     }
   } else if (R >= K) {  // right exterior
     o = L, lo = Real(0), hi = extent, tau = extent / Real(2);
@@ -170,7 +178,7 @@ void secularRoot(const RealVec<Real>& d, const RealVec<Real>& w, Real a, Real b,
 
   const int maxIter = 400;
   for (int it = 0; it < maxIter; ++it) {
-    const Eval e = eval(o, tau);
+    const Eval e = (it == 0 && haveEval) ? first : eval(o, tau);
     if (e.f == Real(0)) break;
     // Converged: f is at the level of its own rounding. One more model step (no evaluation) still helps.
     const bool done = abs(e.f) <= Real(4) * eps * e.err;

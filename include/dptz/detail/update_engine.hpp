@@ -75,10 +75,11 @@ bool laed4Roots(const RealVec<Real>& d, const RealVec<Real>& z, Real rho, Secula
 }
 
 /// Solves the secular problem of the given kind for poles d (ascending) and weights z >= 0, in original units.
-/// param: rho > 0 (RankOne), c (Bordered), unused (Minor). useLaed4: RankOne through LAPACK where it applies.
+/// param: rho > 0 (RankOne), c (Bordered), unused (Minor). useLaed4: RankOne roots from LAPACK ?laed4 where it
+/// applies (off by default: the portable solver is as accurate — tested against ?laed4 — and measured ~1.5x faster).
 template <typename Real>
 SecularSolution<Real> solveSecular(SecularKind kind, const RealVec<Real>& d, const RealVec<Real>& z, Real param,
-                                   bool useLaed4 = true) {
+                                   bool useLaed4 = false) {
   using std::abs;
   const Real eps = std::numeric_limits<Real>::epsilon();
   SecularSolution<Real> s;
