@@ -1,6 +1,6 @@
 // dptz — closed-form kernels for 2x2 and 3x3 Hermitian matrices (internal).
 //
-// Branch-free scalar code (selects only, no libm call) so that the batched driver can run one matrix per
+// Branch-free scalar code (selects only; the only libm call is sqrt) so that the batched driver can run one matrix per
 // SIMD lane. Input is the lower triangle (real diagonal, complex or real sub-diagonal entries), already checked.
 //
 // 3x3 algorithm (all in normalized, shifted coordinates B' = (A/maxA - m I) / maxB, m = trace/3):
@@ -135,42 +135,18 @@ DPTZ_SMALL_INLINE T absT(T x) {
   return x < T(0) ? -x : x;
 }
 
-/// 1/sqrt(x) for x > 0 (any finite positive x, subnormal included) by a bit-level guess and Newton steps, to about
-/// 2 ulp. Not std::sqrt: with errno semantics (GCC's default) a libm call cannot be vectorized; this can.
+/// 1/sqrt(x) for x > 0. (A bit-level guess plus Newton steps would avoid the libm call that blocks GCC's
+/// vectorizer under errno semantics, but the kernel does not vectorize for other reasons and the Newton chain is
+/// latency-bound: measured slower than the hardware square root in the scalar loop.)
 template <typename T>
 DPTZ_SMALL_INLINE T invSqrt(T x) {
-  static_assert(std::is_same<T, double>::value || std::is_same<T, float>::value, "float or double");
-  if constexpr (std::is_same<T, double>::value) {
-    const bool tiny = x < 0x1p-900;
-    const double xs = tiny ? x * 0x1p+1000 : x;
-    std::uint64_t i;
-    std::memcpy(&i, &xs, sizeof i);
-    i = 0x5FE6EB50C7B537A9ull - (i >> 1);
-    double y;
-    std::memcpy(&y, &i, sizeof y);
-    const double h = 0.5 * xs;
-    for (int k = 0; k < 4; ++k) y = y * (1.5 - h * y * y);
-    return tiny ? y * 0x1p+500 : y;
-  } else {
-    const bool tiny = x < 0x1p-100f;
-    const float xs = tiny ? x * 0x1p+120f : x;
-    std::uint32_t i;
-    std::memcpy(&i, &xs, sizeof i);
-    i = 0x5F375A86u - (i >> 1);
-    float y;
-    std::memcpy(&y, &i, sizeof y);
-    const float h = 0.5f * xs;
-    for (int k = 0; k < 3; ++k) y = y * (1.5f - h * y * y);
-    return tiny ? y * 0x1p+60f : y;
-  }
+  return T(1) / std::sqrt(x);
 }
 
-/// sqrt(x) for x >= 0 (0 for 0), vectorizable.
+/// sqrt(x) for x >= 0.
 template <typename T>
 DPTZ_SMALL_INLINE T sqrtPos(T x) {
-  const bool pos = x > T(0);
-  const T y = invSqrt(pos ? x : T(1));
-  return pos ? x * y : T(0);
+  return std::sqrt(x < T(0) ? T(0) : x);
 }
 
 template <typename T>
