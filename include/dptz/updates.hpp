@@ -219,7 +219,12 @@ class EigenUpdater {
     Matrix Q;
     detail::updateDecomposition(detail::SecularKind::RankOne, m_Q, m_lambda, z, rho, Index(-1), lam, Q);
     Matrix A = m_A;
-    A.noalias() += (rho * uv) * uv.adjoint();
+    // Scalar loops (not an Eigen outer product): Eigen's SSE pset1 of a stack std::complex<float> is a misaligned
+    // 8-byte load that UBSan reports.
+    for (Index c = 0; c < n; ++c) {
+      const Scalar s = rho * Eigen::numext::conj(uv[c]);
+      for (Index r = 0; r < n; ++r) A(r, c) += uv[r] * s;
+    }
     commit(std::move(A), std::move(lam), std::move(Q));
     return *this;
   }
@@ -239,7 +244,7 @@ class EigenUpdater {
   RealScalar drift() const {
     if (m_Q.size() == 0) return RealScalar(0);
     Matrix P = m_Q.adjoint() * m_Q;
-    P.diagonal().array() -= Scalar(1);
+    for (Index i = 0; i < P.rows(); ++i) P(i, i) -= RealScalar(1);
     return P.cwiseAbs().colwise().sum().maxCoeff();
   }
 

@@ -189,7 +189,7 @@ void updateDecomposition(SecularKind kind, const Eigen::Matrix<Scalar, Eigen::Dy
     d[k] = sign * lambda[p];
     za[k] = abs(z[p]);
     const Scalar phase = za[k] > Real(0) ? Scalar(z[p] / za[k]) : Scalar(1);
-    Qt.col(k) = Q.col(p) * phase;
+    for (Eigen::Index i = 0; i < n; ++i) Qt(i, k) = Q(i, p) * phase;  // scalar loop: see EigenUpdater::rankOneUpdate
   }
   const SecularSolution<Real> s = solveSecular(kind, d, za, sign * param);
   for (const auto& r : s.defl.rotations) {
