@@ -111,15 +111,20 @@ Herm3<RealOf<typename M::Scalar>> load3(const M& A) {
           re(A.coeff(2, 0)), im(A.coeff(2, 0)),  re(A.coeff(2, 1)), im(A.coeff(2, 1))};
 }
 
-/// Runs the kernel of size N on the (checked) matrix A.
-template <int N, bool Vectors, typename M>
+/// Runs the kernel of size N on the (checked) matrix A. Fast: |V|^2 only (eigenvalues to ~16 eps ||A|| instead of
+/// ~4 eps): try the well-separated fast path first (fast3), fall back to the careful kernel.
+template <int N, bool Vectors, typename M, bool Fast = false>
 void run(const M& A, RealOf<typename M::Scalar> relTol, Result<RealOf<typename M::Scalar>, N>& out) {
   using Real = RealOf<typename M::Scalar>;
   constexpr bool Cx = Eigen::NumTraits<typename M::Scalar>::IsComplex;
   if constexpr (N == 2)
     kernel2<Real, Cx, Vectors>(load2(A), relTol, out);
-  else
-    kernel3<Real, Cx, Vectors>(load3(A), relTol, out);
+  else {
+    const Herm3<Real> h = load3(A);
+    if constexpr (Fast && !Vectors)
+      if (fast3<Real, Cx>(h, relTol, out)) return;
+    kernel3<Real, Cx, Vectors>(h, relTol, out);
+  }
 }
 
 template <typename Real>
@@ -147,7 +152,7 @@ smallEigenvectorsAbs2(const Eigen::MatrixBase<Derived>& A, double clusterToleran
   const Real tol = detail::small::relativeTolerance<Real>(where, clusterTolerance);
   detail::small::check<N>(where, M);
   detail::small::Result<Real, N> r;
-  detail::small::run<N, false>(M, tol, r);
+  detail::small::run<N, false, Eigen::Matrix<typename Derived::Scalar, N, N>, true>(M, tol, r);
   Eigen::Matrix<Real, N, N> W;
   for (int a = 0; a < N; ++a)
     for (int i = 0; i < N; ++i) W(a, i) = r.w[a][i];
@@ -274,7 +279,7 @@ DPTZ_SMALL_INLINE void simdBody(const Real (&in)[BlockShape<N>::in][kBlock], Rea
       kernel2<Real, Cx, false>(h, relTol, r);
     } else {
       const Herm3<Real> h{in[0][l], in[1][l], in[2][l], in[3][l], in[4][l], in[5][l], in[6][l], in[7][l], in[8][l]};
-      kernel3<Real, Cx, false>(h, relTol, r);
+      if (!fast3<Real, Cx>(h, relTol, r)) kernel3<Real, Cx, false>(h, relTol, r);
     }
     for (int a = 0; a < N; ++a)
       for (int i = 0; i < N; ++i) w[a * N + i][l] = r.w[a][i];
@@ -381,7 +386,7 @@ Eigen::Matrix<typename Derived::RealScalar, Eigen::Dynamic, Eigen::Dynamic> smal
   small::check<N>(where, M);
   const Real tol = small::relativeTolerance<Real>(where, clusterTolerance);
   small::Result<Real, N> r;
-  small::run<N, false>(M, tol, r);
+  small::run<N, false, Eigen::Matrix<typename Derived::Scalar, N, N>, true>(M, tol, r);
   Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic> W(N, N);
   for (int a = 0; a < N; ++a)
     for (int i = 0; i < N; ++i) W(a, i) = r.w[a][i];

@@ -393,6 +393,85 @@ DPTZ_SMALL_INLINE void kernel3(const Herm3<T>& in, T relTol, Result<T, 3>& out) 
   }
 }
 
+
+/// Fast path of the 3x3 |V|^2 kernel for the common well-separated case (no eigenvectors). Returns false, having
+/// written nothing, when the matrix is outside its domain: entries beyond 1e300 or a (nearly) scalar matrix, a pair
+/// gap below kFastGap ||B'||_max (B' = A - tr(A)/3 I scaled to max entry 1), or a gap at or below the cluster
+/// tolerance. Then kernel3 (the careful path) must be used. One division and two square roots per matrix
+/// besides the far root:
+///  - B' = (A - m I) / max|B|, recentered so that tr B' = 0 to rounding;
+///  - far root by farRoot (as kernel3), the pair from the deflated quadratic x^2 + lf x + (lf^2 - 3 P^2) = 0:
+///    its gap sqrt(12 P^2 - 3 lf^2) carries an absolute error ~ eps / gap, harmless for gap >= kFastGap;
+///  - |v_i(a)|^2 = p_{M_a}(lambda_i) / sum_b p_{M_b}(lambda_i) for all three eigenvalues, the three column sums
+///    inverted with one division. Error of |V|^2 ~ eps / gap^2 (B' units) <= 64 eps at the threshold.
+constexpr double kFastGap = 0.125;
+
+template <typename T, bool Cx>
+DPTZ_SMALL_INLINE bool fast3(const Herm3<T>& in, T relTol, Result<T, 3>& out) {
+  using L = Limits<T>;
+  T ma = max2(max2(absT(in.d0), absT(in.d1)), absT(in.d2));
+  ma = max2(ma, max2(max2(absT(in.r10), absT(in.r20)), absT(in.r21)));
+  if constexpr (Cx) ma = max2(ma, max2(max2(absT(in.i10), absT(in.i20)), absT(in.i21)));
+  const T big = std::is_same<T, float>::value ? T(1e36) : T(1e300);
+  if (!(ma < big)) return false;
+  const T m = (in.d0 + in.d1 + in.d2) * T(1.0 / 3.0);
+  const T e0 = in.d0 - m, e1 = in.d1 - m, e2 = in.d2 - m;
+  T mb = max2(max2(absT(e0), absT(e1)), absT(e2));
+  mb = max2(mb, max2(max2(absT(in.r10), absT(in.r20)), absT(in.r21)));
+  if constexpr (Cx) mb = max2(mb, max2(max2(absT(in.i10), absT(in.i20)), absT(in.i21)));
+  // mb must be normal and not negligible next to ma (nearly scalar matrices: careful path)
+  if (!(mb > ma * T(64) * L::eps) || !(mb > L::tiny / L::eps)) return false;
+  const T sB = T(1) / mb;
+  const T g0 = e0 * sB, g1 = e1 * sB, g2 = e2 * sB;
+  const T m2 = (g0 + g1 + g2) * T(1.0 / 3.0);
+  const T b0 = g0 - m2, b1 = g1 - m2, b2 = g2 - m2;
+  const T r10 = in.r10 * sB, r20 = in.r20 * sB, r21 = in.r21 * sB;
+  const T i10 = Cx ? in.i10 * sB : T(0), i20 = Cx ? in.i20 * sB : T(0), i21 = Cx ? in.i21 * sB : T(0);
+  const T q10 = r10 * r10 + i10 * i10, q20 = r20 * r20 + i20 * i20, q21 = r21 * r21 + i21 * i21;
+  // Re(conj(z20) z10 z21) with real and imaginary parts
+  const T pr = r10 * r21 - i10 * i21, pi = r10 * i21 + i10 * r21;
+  const T triple = r20 * pr + i20 * pi;
+  const T P2 = (b0 * b0 + b1 * b1 + b2 * b2 + T(2) * (q10 + q20 + q21)) * T(1.0 / 6.0);  // >= 1/6: max entry 1
+  const T P = std::sqrt(P2);
+  const T det = b0 * (b1 * b2 - q21) - b1 * q20 - b2 * q10 + T(2) * triple;
+  T r = det / (T(2) * P * P2);
+  const bool upper = r >= T(0);
+  r = absT(r);
+  r = r > T(1) ? T(1) : r;
+  const T t = farRoot(r);
+  const T lf = upper ? P * t : -(P * t);
+  const T D = T(12) * P2 - T(3) * lf * lf;
+  const T g = std::sqrt(D > T(0) ? D : T(0));  // pair gap
+  if (!(g >= T(kFastGap))) return false;
+  const T lp = (-lf - g) * T(0.5), hp = (-lf + g) * T(0.5);
+  const T l0 = upper ? lp : lf, l1 = upper ? hp : lp, l2 = upper ? lf : hp;
+  const T x0 = (l0 + m2) * mb + m, x1 = (l1 + m2) * mb + m, x2 = (l2 + m2) * mb + m;
+  // clusters: only a user tolerance can reach here with gaps >= kFastGap mb
+  if (relTol >= T(0)) {
+    const T tol = relTol * max2(absT(x0), absT(x2));
+    if (!((l1 - l0) * mb > tol) || !((l2 - l1) * mb > tol)) return false;
+  } else if (!(g * mb > T(3) * L::eps * max2(absT(x0), absT(x2)))) {
+    return false;
+  }
+  out.lambda[0] = x0, out.lambda[1] = x1, out.lambda[2] = x2;
+  const T l[3] = {l0, l1, l2};
+  T n[3][3], s[3];
+  for (int i = 0; i < 3; ++i) {
+    const T y0 = l[i] - b0, y1 = l[i] - b1, y2 = l[i] - b2;
+    n[0][i] = y1 * y2 - q21;
+    n[1][i] = y0 * y2 - q20;
+    n[2][i] = y0 * y1 - q10;
+    s[i] = n[0][i] + n[1][i] + n[2][i];
+  }
+  const T s01 = s[0] * s[1];
+  const T inv = T(1) / (s01 * s[2]);
+  const T i2 = inv * s01, i01 = inv * s[2];
+  const T is[3] = {i01 * s[1], i01 * s[0], i2};
+  for (int a = 0; a < 3; ++a)
+    for (int i = 0; i < 3; ++i) out.w[a][i] = clamp01(n[a][i] * is[i]);
+  return true;
+}
+
 }  // namespace small
 }  // namespace detail
 }  // namespace dptz
