@@ -77,6 +77,39 @@ struct Abs2Context {
     clusters = findClusters(lambda, clusterTol);
   }
 
+  /// All n rows, then the columns scaled to sum to 1: every entry of column i shares the denominator
+  /// prod_{k != i}(lambda_i - lambda_k), and the scaling cancels its rounding. A near-degenerate group (consecutive
+  /// gaps below 1e-3 max|lambda|) is treated as one: its individual column sums carry independent eps/gap errors,
+  /// but its row sums (the projector diagonal) are well conditioned, so the group is scaled by one factor and its
+  /// columns are then balanced to sum 1 without touching those row sums (balanceGroup).
+  template <typename OutT>
+  void allRows(const char* where, OutT& W) const {
+    const Eigen::Index n = A.rows();
+    std::vector<Eigen::Index> all(static_cast<std::size_t>(n));
+    for (Eigen::Index j = 0; j < n; ++j) all[std::size_t(j)] = j;
+    W.resize(n, n);
+    rows(where, all, W);
+    const Real groupTol = Real(1e-3) * lambda.cwiseAbs().maxCoeff();
+    for (const Cluster& g : findClusters(lambda, (std::max)(groupTol, clusterTol))) {
+      auto B = W.middleCols(g.first, g.size);
+      const Real s = B.sum();
+      if (!(s > Real(0))) continue;
+      B *= Real(g.size) / s;
+      if (g.size > 1) balanceGroup(B);
+    }
+  }
+
+  /// Columns of a group to sum 1 with its row sums r unchanged: add r_j d_i / m to entry (j, i), d_i = 1 - (column
+  /// i's sum), m = group size. Row j changes by r_j (sum_i d_i) / m = 0 and column i by d_i; the change is of the
+  /// size of the entries' own eps/gap error. Clamp at 0 (only entries far below their error can go negative).
+  template <typename BlockT>
+  static void balanceGroup(BlockT& B) {
+    const Eigen::Matrix<Real, Eigen::Dynamic, 1> r = B.rowwise().sum();
+    const Eigen::Matrix<Real, 1, Eigen::Dynamic> d =
+        (Eigen::Matrix<Real, 1, Eigen::Dynamic>::Ones(B.cols()) - B.colwise().sum()) / Real(B.cols());
+    B = (B + r * d).cwiseMax(Real(0));
+  }
+
   /// out.row(r) = row rows[r] of |V|^2, minors in parallel. Each row is computed by exactly the same serial code
   /// whatever the thread count, so results are bitwise identical for any number of threads.
   template <typename OutT>
@@ -137,14 +170,8 @@ Eigen::Matrix<typename Derived::RealScalar, Eigen::Dynamic, Eigen::Dynamic> eige
     if (options.backend == Backend::Default) return detail::smallAbs2(where, A, options.clusterTolerance);
   const detail::Abs2Context<Scalar> ctx(where, detail::checkedScaledCopy(where, A), options);
   const Eigen::Index n = ctx.A.rows();
-  std::vector<Eigen::Index> all(static_cast<std::size_t>(n));
-  for (Eigen::Index j = 0; j < n; ++j) all[std::size_t(j)] = j;
   Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic> W(n, n);
-  ctx.rows(where, all, W);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const Real s = W.col(i).sum();
-    if (s > Real(0)) W.col(i) /= s;
-  }
+  ctx.allRows(where, W);
   return W;
 }
 

@@ -138,16 +138,10 @@ class IdentityEigenSolver {
       detail::Abs2Context<Scalar> ctx(where, a, opt, lambda);
       setSpectrum(ctx);
       if (abs2) {
-        std::vector<Index> all(static_cast<std::size_t>(n));
-        std::iota(all.begin(), all.end(), Index(0));
-        m_abs2.resize(n, n);
-        ctx.rows(where, all, m_abs2);
-        for (Index i = 0; i < n; ++i) {
-          const RealScalar s = m_abs2.col(i).sum();
-          if (s > RealScalar(0)) m_abs2.col(i) /= s;
-        }
+        ctx.allRows(where, m_abs2);
         m_abs2Ok = true;
-        m_rows.assign(all.begin(), all.end());
+        m_rows.resize(static_cast<std::size_t>(n));
+        std::iota(m_rows.begin(), m_rows.end(), Index(0));
       }
       if (vectors) {
         if (rotations) {
