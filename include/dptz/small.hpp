@@ -80,7 +80,9 @@ bool quickValid(const M& A) {
   if (!(nanSum == Real(0))) return false;
   if (mc == Real(0)) return true;
   if (!(mc >= std::numeric_limits<Real>::min())) return false;  // subnormal scale: let the slow check decide
-  const Real s = Real(1) / mc;
+  // scale by 1/mc only where squares could over/underflow (the test is scale-invariant; saves a division)
+  const Real lim = std::is_same<Real, float>::value ? Real(1e15) : Real(1e150);
+  const Real s = (mc < lim && mc > Real(1) / lim) ? Real(1) : Real(1) / mc;
   Real m2(0), d2(0);
   for (int c = 0; c < N; ++c)
     for (int r = c; r < N; ++r) {

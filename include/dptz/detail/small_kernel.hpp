@@ -395,43 +395,41 @@ DPTZ_SMALL_INLINE void kernel3(const Herm3<T>& in, T relTol, Result<T, 3>& out) 
 
 
 /// Fast path of the 3x3 |V|^2 kernel for the common well-separated case (no eigenvectors). Returns false, having
-/// written nothing, when the matrix is outside its domain: entries beyond 1e300 or a (nearly) scalar matrix, a pair
-/// gap below kFastGap ||B'||_max (B' = A - tr(A)/3 I scaled to max entry 1), or a gap at or below the cluster
-/// tolerance. Then kernel3 (the careful path) must be used. One division and two square roots per matrix
-/// besides the far root:
-///  - B' = (A - m I) / max|B|, recentered so that tr B' = 0 to rounding;
+/// written nothing, when the matrix is outside its domain: max|A_ij| beyond 2^+-100 (float: 2^+-20), a (nearly)
+/// scalar matrix, a pair gap below kFastGap max|B_ij| (B = A - tr(A)/3 I), or a gap at or below the cluster
+/// tolerance. Then kernel3 (the careful path) must be used. Works on B unscaled (the domain keeps every product
+/// below 1e200 and above 1e-200): one division and two square roots per matrix besides the far root:
+///  - B = A - m I, recentered so that tr B = 0 to rounding;
 ///  - far root by farRoot (as kernel3), the pair from the deflated quadratic x^2 + lf x + (lf^2 - 3 P^2) = 0:
-///    its gap sqrt(12 P^2 - 3 lf^2) carries an absolute error ~ eps / gap, harmless for gap >= kFastGap;
+///    its gap sqrt(12 P^2 - 3 lf^2) carries an absolute error ~ eps ||B||^2 / gap, harmless for gap >= kFastGap;
 ///  - |v_i(a)|^2 = p_{M_a}(lambda_i) / sum_b p_{M_b}(lambda_i) for all three eigenvalues, the three column sums
-///    inverted with one division. Error of |V|^2 ~ eps / gap^2 (B' units) <= 64 eps at the threshold.
+///    inverted with one division. Error of |V|^2 ~ eps ||B||^2 / gap^2 <= 64 eps at the threshold.
 constexpr double kFastGap = 0.125;
 
 template <typename T, bool Cx>
 DPTZ_SMALL_INLINE bool fast3(const Herm3<T>& in, T relTol, Result<T, 3>& out) {
   using L = Limits<T>;
+  constexpr bool isFloat = std::is_same<T, float>::value;
+  const T big = isFloat ? T(1048576.0) : T(1.2676506002282294e30), small = T(1) / big;  // 2^20, 2^100
   T ma = max2(max2(absT(in.d0), absT(in.d1)), absT(in.d2));
   ma = max2(ma, max2(max2(absT(in.r10), absT(in.r20)), absT(in.r21)));
   if constexpr (Cx) ma = max2(ma, max2(max2(absT(in.i10), absT(in.i20)), absT(in.i21)));
-  const T big = std::is_same<T, float>::value ? T(1e36) : T(1e300);
-  if (!(ma < big)) return false;
   const T m = (in.d0 + in.d1 + in.d2) * T(1.0 / 3.0);
   const T e0 = in.d0 - m, e1 = in.d1 - m, e2 = in.d2 - m;
   T mb = max2(max2(absT(e0), absT(e1)), absT(e2));
   mb = max2(mb, max2(max2(absT(in.r10), absT(in.r20)), absT(in.r21)));
   if constexpr (Cx) mb = max2(mb, max2(max2(absT(in.i10), absT(in.i20)), absT(in.i21)));
-  // mb must be normal and not negligible next to ma (nearly scalar matrices: careful path)
-  if (!(mb > ma * T(64) * L::eps) || !(mb > L::tiny / L::eps)) return false;
-  const T sB = T(1) / mb;
-  const T g0 = e0 * sB, g1 = e1 * sB, g2 = e2 * sB;
-  const T m2 = (g0 + g1 + g2) * T(1.0 / 3.0);
-  const T b0 = g0 - m2, b1 = g1 - m2, b2 = g2 - m2;
-  const T r10 = in.r10 * sB, r20 = in.r20 * sB, r21 = in.r21 * sB;
-  const T i10 = Cx ? in.i10 * sB : T(0), i20 = Cx ? in.i20 * sB : T(0), i21 = Cx ? in.i21 * sB : T(0);
+  // mb not negligible next to ma (nearly scalar matrices: careful path), both inside the domain
+  if (!(ma < big) || !(mb > small) || !(mb > ma * T(64) * L::eps)) return false;
+  const T m2 = (e0 + e1 + e2) * T(1.0 / 3.0);
+  const T b0 = e0 - m2, b1 = e1 - m2, b2 = e2 - m2;
+  const T r10 = in.r10, r20 = in.r20, r21 = in.r21;
+  const T i10 = Cx ? in.i10 : T(0), i20 = Cx ? in.i20 : T(0), i21 = Cx ? in.i21 : T(0);
   const T q10 = r10 * r10 + i10 * i10, q20 = r20 * r20 + i20 * i20, q21 = r21 * r21 + i21 * i21;
   // Re(conj(z20) z10 z21) with real and imaginary parts
   const T pr = r10 * r21 - i10 * i21, pi = r10 * i21 + i10 * r21;
   const T triple = r20 * pr + i20 * pi;
-  const T P2 = (b0 * b0 + b1 * b1 + b2 * b2 + T(2) * (q10 + q20 + q21)) * T(1.0 / 6.0);  // >= 1/6: max entry 1
+  const T P2 = (b0 * b0 + b1 * b1 + b2 * b2 + T(2) * (q10 + q20 + q21)) * T(1.0 / 6.0);  // >= mb^2 / 6
   const T P = std::sqrt(P2);
   const T det = b0 * (b1 * b2 - q21) - b1 * q20 - b2 * q10 + T(2) * triple;
   T r = det / (T(2) * P * P2);
@@ -442,15 +440,15 @@ DPTZ_SMALL_INLINE bool fast3(const Herm3<T>& in, T relTol, Result<T, 3>& out) {
   const T lf = upper ? P * t : -(P * t);
   const T D = T(12) * P2 - T(3) * lf * lf;
   const T g = std::sqrt(D > T(0) ? D : T(0));  // pair gap
-  if (!(g >= T(kFastGap))) return false;
+  if (!(g >= T(kFastGap) * mb)) return false;
   const T lp = (-lf - g) * T(0.5), hp = (-lf + g) * T(0.5);
   const T l0 = upper ? lp : lf, l1 = upper ? hp : lp, l2 = upper ? lf : hp;
-  const T x0 = (l0 + m2) * mb + m, x1 = (l1 + m2) * mb + m, x2 = (l2 + m2) * mb + m;
+  const T x0 = (l0 + m2) + m, x1 = (l1 + m2) + m, x2 = (l2 + m2) + m;
   // clusters: only a user tolerance can reach here with gaps >= kFastGap mb
   if (relTol >= T(0)) {
     const T tol = relTol * max2(absT(x0), absT(x2));
-    if (!((l1 - l0) * mb > tol) || !((l2 - l1) * mb > tol)) return false;
-  } else if (!(g * mb > T(3) * L::eps * max2(absT(x0), absT(x2)))) {
+    if (!((l1 - l0) > tol) || !((l2 - l1) > tol)) return false;
+  } else if (!(g > T(3) * L::eps * max2(absT(x0), absT(x2)))) {
     return false;
   }
   out.lambda[0] = x0, out.lambda[1] = x1, out.lambda[2] = x2;
