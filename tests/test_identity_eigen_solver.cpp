@@ -318,3 +318,25 @@ TEST(IdentityEigenSolver, ExtremeScalesNoOverflow) {
     EXPECT_LE(residual(A, es.eigenvectors(), VectorXd(es.eigenvalues() / s)), 50);
   }
 }
+
+TEST(IdentityEigenSolver, FixedTwoAndThreeUseTheClosedForm) {
+  // Fixed-size 2x2 / 3x3 dispatch at compile time to small.hpp: same results as SmallEigenSolver, and the
+  // solver's contract (clusters, residual, orthogonality, |V|^2 against LAPACK) still holds.
+  const Eigen::Matrix3cd A = dptz_test::randomHermitian<std::complex<double>>(3, 11);
+  dptz::IdentityEigenSolver<Eigen::Matrix3cd> es(A, Eigen::ComputeEigenvectors | dptz::ComputeEigenvectorsAbs2);
+  ASSERT_EQ(es.info(), Eigen::Success);
+  const dptz::SmallEigenSolver<Eigen::Matrix3cd> small(A);
+  EXPECT_EQ(es.eigenvalues(), small.eigenvalues());
+  EXPECT_EQ(Eigen::Matrix3d(es.eigenvectorsAbs2()), small.eigenvectorsAbs2());
+  const double eps = Eigen::NumTraits<double>::epsilon();
+  EXPECT_LE((A * es.eigenvectors() - es.eigenvectors() * es.eigenvalues().asDiagonal()).norm() / A.norm(), 50 * 3 * eps);
+  EXPECT_LE((es.eigenvectors().adjoint() * es.eigenvectors() - Eigen::Matrix3cd::Identity()).norm(), 50 * 3 * eps);
+  EXPECT_EQ(es.clusters().size(), 3u);
+
+  Eigen::Matrix2d B;
+  B << 2, 0, 0, 2;  // exactly repeated: one cluster, |V|^2 = 1/2 everywhere
+  dptz::IdentityEigenSolver<Eigen::Matrix2d> e2(B, dptz::ComputeEigenvectorsAbs2);
+  ASSERT_EQ(e2.clusters().size(), 1u);
+  EXPECT_EQ(e2.clusters()[0].size, 2);
+  EXPECT_TRUE(e2.eigenvectorsAbs2().isApprox(Eigen::MatrixXd::Constant(2, 2, 0.5)));
+}

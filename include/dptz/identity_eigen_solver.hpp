@@ -122,6 +122,8 @@ class IdentityEigenSolver {
     const bool rotations = (options & PhasesByRotations) != 0;
     const bool abs2 = (options & ComputeEigenvectorsAbs2) != 0 || rotations;
     reset();
+    if constexpr (detail::IsSmallFixed<MatrixType>::value)  // 2x2 / 3x3: closed form (small.hpp)
+      if (m_backend == Backend::Default && !rotations) return computeSmall(A.derived(), vectors, abs2);
     const Index n = a.rows();
     Abs2Options opt;
     opt.backend = m_backend;
@@ -234,6 +236,32 @@ class IdentityEigenSolver {
     m_resolved = b;
     a *= m_pendingScale;
     return a;
+  }
+
+  /// Fixed-size 2x2 / 3x3 with Backend::Default: the closed form of small.hpp (input already checked).
+  template <typename Derived>
+  IdentityEigenSolver& computeSmall(const Derived& A, bool vectors, bool abs2) {
+    using SmallMatrix = Eigen::Matrix<Scalar, Size, Size>;
+    SmallEigenSolver<SmallMatrix> small;
+    small.setClusterTolerance(m_relTol);
+    small.compute(SmallMatrix(A), vectors ? Eigen::ComputeEigenvectors : Eigen::EigenvaluesOnly);
+    m_eivalues = small.eigenvalues();
+    const RealScalar rel =
+        m_relTol < 0 ? RealScalar(Size) * Eigen::NumTraits<RealScalar>::epsilon() : RealScalar(m_relTol);
+    m_tolUsed = rel * m_eivalues.cwiseAbs().maxCoeff();
+    m_clusters = findClusters(m_eivalues, m_tolUsed);
+    if (abs2) {
+      m_abs2 = small.eigenvectorsAbs2();
+      m_abs2Ok = true;
+      m_rows.resize(std::size_t(Size));
+      std::iota(m_rows.begin(), m_rows.end(), Index(0));
+    }
+    if (vectors) {
+      m_eivec = small.eigenvectors();
+      m_eigenvectorsOk = true;
+    }
+    m_info = Eigen::Success;
+    return *this;
   }
 
   void reset() {
