@@ -1,10 +1,10 @@
 // Tests of dptz/small.hpp: closed-form 2x2 / 3x3 eigenvalues, |V|^2 from the identity, eigenvectors, the batched
 // API and the compile-time dispatch of dptz::eigenvectorsAbs2 for fixed-size input.
-#include <cstdio>
 #include <dptz/small.hpp>
 #include <dptz/eigenvectors_abs2.hpp>
 
 #include <complex>
+#include <cstdio>
 #include <limits>
 #include <random>
 #include <vector>

@@ -365,7 +365,7 @@ OutputIt eigenvectorsAbs2Batch(InputIt first, InputIt last, OutputIt out, const 
 
   // 2. compute, block by block.
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(static) if (blocks >= 64)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 16) if (blocks >= 64)
 #endif
   for (std::ptrdiff_t b = 0; b < blocks; ++b) {
     const std::ptrdiff_t begin = b * detail::small::kBlock;
