@@ -14,6 +14,7 @@
 
 #include <Eigen/Core>
 #include <benchmark/benchmark.h>
+#include <dptz/dptz.hpp>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -73,6 +74,32 @@ Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> randomHermitian(Eigen::Ind
       A(c, r) = Eigen::numext::conj(x);
     }
   return A;
+}
+
+template <typename Scalar>
+using DenseMatrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+
+/// LapackEigenSolver on a random n x n Hermitian matrix; options Eigen::EigenvaluesOnly or ComputeEigenvectors.
+template <typename Scalar, int Options, bool Baseline = false>
+void lapackSolve(benchmark::State& state, long n) {
+  const DenseMatrix<Scalar> A = randomHermitian<Scalar>(n);
+  dptz::LapackEigenSolver<DenseMatrix<Scalar>> es(A.rows());
+  for (auto _ : state) {
+    es.compute(A, Options);
+    benchmark::DoNotOptimize(es.eigenvalues().data());
+  }
+  if (Baseline) markBaseline(state);
+}
+
+/// One row (n / 3) of |V|^2 by the identity: eigenvectorsAbs2(A, {n / 3}).
+template <typename Scalar>
+void identityOneRow(benchmark::State& state, long n) {
+  const DenseMatrix<Scalar> A = randomHermitian<Scalar>(n);
+  const std::vector<Eigen::Index> rows{n / 3};
+  for (auto _ : state) {
+    const auto W = dptz::eigenvectorsAbs2(A, rows);
+    benchmark::DoNotOptimize(W.data());
+  }
 }
 
 }  // namespace dptz_bench

@@ -9,28 +9,7 @@
 namespace {
 
 template <typename Scalar>
-using Mat = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
-
-template <typename Scalar>
-void lapackVectors(benchmark::State& state, long n) {
-  const Mat<Scalar> A = dptz_bench::randomHermitian<Scalar>(n);
-  dptz::LapackEigenSolver<Mat<Scalar>> es(A.rows());
-  for (auto _ : state) {
-    es.compute(A, Eigen::ComputeEigenvectors);
-    benchmark::DoNotOptimize(es.eigenvectors().data());
-  }
-  dptz_bench::markBaseline(state);
-}
-
-template <typename Scalar>
-void lapackValues(benchmark::State& state, long n) {
-  const Mat<Scalar> A = dptz_bench::randomHermitian<Scalar>(n);
-  dptz::LapackEigenSolver<Mat<Scalar>> es(A.rows());
-  for (auto _ : state) {
-    es.compute(A, Eigen::EigenvaluesOnly);
-    benchmark::DoNotOptimize(es.eigenvalues().data());
-  }
-}
+using Mat = dptz_bench::DenseMatrix<Scalar>;
 
 template <typename Scalar>
 void eigenVectors(benchmark::State& state, long n) {
@@ -52,26 +31,16 @@ void identityAllRows(benchmark::State& state, long n) {
 }
 
 template <typename Scalar>
-void identityOneRow(benchmark::State& state, long n) {
-  const Mat<Scalar> A = dptz_bench::randomHermitian<Scalar>(n);
-  const std::vector<Eigen::Index> rows{n / 2};
-  for (auto _ : state) {
-    const auto W = dptz::eigenvectorsAbs2(A, rows);
-    benchmark::DoNotOptimize(W.data());
-  }
-}
-
-template <typename Scalar>
 void registerTable(const char* table) {
   const std::string t(table);
   for (long n : {8L, 32L, 128L, 512L}) {
     const auto reg = [&](const char* path, void (*fn)(benchmark::State&, long)) {
       dptz_bench::registerCase(t, path, n, fn)->Unit(benchmark::kMicrosecond);
     };
-    reg("lapack_vectors", lapackVectors<Scalar>);
-    reg("lapack_values", lapackValues<Scalar>);
+    reg("lapack_vectors", dptz_bench::lapackSolve<Scalar, Eigen::ComputeEigenvectors, true>);
+    reg("lapack_values", dptz_bench::lapackSolve<Scalar, Eigen::EigenvaluesOnly>);
     reg("eigen_vectors", eigenVectors<Scalar>);
-    reg("identity_one_row", identityOneRow<Scalar>);
+    reg("identity_one_row", dptz_bench::identityOneRow<Scalar>);
     reg("identity_all_rows", identityAllRows<Scalar>);
   }
 }

@@ -11,38 +11,7 @@
 namespace {
 
 template <typename Scalar>
-using Mat = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
-
-template <typename Scalar>
-void lapackValues(benchmark::State& state, long n) {
-  const Mat<Scalar> A = dptz_bench::randomHermitian<Scalar>(n);
-  dptz::LapackEigenSolver<Mat<Scalar>> es(A.rows());
-  for (auto _ : state) {
-    es.compute(A, Eigen::EigenvaluesOnly);
-    benchmark::DoNotOptimize(es.eigenvalues().data());
-  }
-  dptz_bench::markBaseline(state);
-}
-
-template <typename Scalar>
-void lapackVectors(benchmark::State& state, long n) {
-  const Mat<Scalar> A = dptz_bench::randomHermitian<Scalar>(n);
-  dptz::LapackEigenSolver<Mat<Scalar>> es(A.rows());
-  for (auto _ : state) {
-    es.compute(A, Eigen::ComputeEigenvectors);
-    benchmark::DoNotOptimize(es.eigenvectors().data());
-  }
-}
-
-template <typename Scalar>
-void identityOneRow(benchmark::State& state, long n) {
-  const Mat<Scalar> A = dptz_bench::randomHermitian<Scalar>(n);
-  const std::vector<Eigen::Index> rows{n / 3};
-  for (auto _ : state) {
-    const auto W = dptz::eigenvectorsAbs2(A, rows);
-    benchmark::DoNotOptimize(W.data());
-  }
-}
+using Mat = dptz_bench::DenseMatrix<Scalar>;
 
 template <typename Scalar>
 void solverVectors(benchmark::State& state, long n) {
@@ -72,9 +41,9 @@ void registerOneRow(const char* table) {
     const auto reg = [&](const char* path, void (*fn)(benchmark::State&, long)) {
       dptz_bench::registerCase(table, path, n, fn)->Unit(benchmark::kMillisecond);
     };
-    reg("lapack_values", lapackValues<Scalar>);
-    reg("lapack_vectors", lapackVectors<Scalar>);
-    reg("identity_one_row", identityOneRow<Scalar>);
+    reg("lapack_values", dptz_bench::lapackSolve<Scalar, Eigen::EigenvaluesOnly, true>);
+    reg("lapack_vectors", dptz_bench::lapackSolve<Scalar, Eigen::ComputeEigenvectors>);
+    reg("identity_one_row", dptz_bench::identityOneRow<Scalar>);
     reg("solver_vectors", solverVectors<Scalar>);
   }
 }
