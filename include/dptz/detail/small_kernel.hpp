@@ -229,6 +229,20 @@ DPTZ_SMALL_INLINE T farRoot(T r) {
   return t;
 }
 
+/// farRoot with one division: a Halley step from the quartic guess (error ~0.6 e0^3 ~ 5e-15), then a Newton step
+/// whose 1/f' is the Halley step's 2 f'/(2 f'^2 - f f'') (relative mismatch ~ 2e-5): error <= 1 ulp of t on [0, 1]
+/// (measured 1.9e-16 against long double on 10^6 points, as farRoot).
+template <typename T>
+DPTZ_SMALL_INLINE T farRootOneDivision(T r) {
+  const T t = T(1.7320688616740545) +
+              r * (T(0.33275260480385033) +
+                   r * (T(-0.091714386650363799) + r * (T(0.035008667085839738) + r * T(-0.0081293487384971018))));
+  const T t2 = t * t, f = t * (t2 - T(3)) - T(2) * r, fp = T(3) * (t2 - T(1)), fpp = T(6) * t;
+  const T inv = T(1) / (T(2) * fp * fp - f * fpp);
+  const T t1 = t - T(2) * f * fp * inv, g = T(2) * fp * inv;
+  return t1 - (t1 * (t1 * t1 - T(3)) - T(2) * r) * g;
+}
+
 template <typename T, bool Cx, bool Vectors>
 DPTZ_SMALL_INLINE void kernel3(const Herm3<T>& in, T relTol, Result<T, 3>& out) {
   using L = Limits<T>;
@@ -398,9 +412,9 @@ DPTZ_SMALL_INLINE void kernel3(const Herm3<T>& in, T relTol, Result<T, 3>& out) 
 /// written nothing, when the matrix is outside its domain: max|A_ij| beyond 2^+-100 (float: 2^+-20), a (nearly)
 /// scalar matrix, a pair gap below kFastGap max|B_ij| (B = A - tr(A)/3 I), or a gap at or below the cluster
 /// tolerance. Then kernel3 (the careful path) must be used. Works on B unscaled (the domain keeps every product
-/// below 1e200 and above 1e-200): one division and two square roots per matrix besides the far root:
+/// below 1e200 and above 1e-200): two divisions and two square roots per matrix:
 ///  - B = A - m I, recentered so that tr B = 0 to rounding;
-///  - far root by farRoot (as kernel3), the pair from the deflated quadratic x^2 + lf x + (lf^2 - 3 P^2) = 0:
+///  - far root by farRootOneDivision, the pair from the deflated quadratic x^2 + lf x + (lf^2 - 3 P^2) = 0:
 ///    its gap sqrt(12 P^2 - 3 lf^2) carries an absolute error ~ eps ||B||^2 / gap, harmless for gap >= kFastGap;
 ///  - |v_i(a)|^2 = p_{M_a}(lambda_i) / sum_b p_{M_b}(lambda_i) for all three eigenvalues, the three column sums
 ///    inverted with one division. Error of |V|^2 ~ eps ||B||^2 / gap^2 <= 64 eps at the threshold.
@@ -436,7 +450,7 @@ DPTZ_SMALL_INLINE bool fast3(const Herm3<T>& in, T relTol, Result<T, 3>& out) {
   const bool upper = r >= T(0);
   r = absT(r);
   r = r > T(1) ? T(1) : r;
-  const T t = farRoot(r);
+  const T t = farRootOneDivision(r);
   const T lf = upper ? P * t : -(P * t);
   const T D = T(12) * P2 - T(3) * lf * lf;
   const T g = std::sqrt(D > T(0) ? D : T(0));  // pair gap
