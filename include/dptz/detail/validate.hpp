@@ -35,6 +35,7 @@ template <typename Derived>
 void checkSquareFinite(const char* where, const Eigen::MatrixBase<Derived>& A) {
   if (A.rows() != A.cols()) fail(where, "matrix must be square, got ", A.rows(), " x ", A.cols());
   if (A.rows() == 0) fail(where, "matrix is empty (0 x 0)");
+  if (A.derived().allFinite()) return;  // vectorized; the loop below only runs to say where
   for (Eigen::Index c = 0; c < A.cols(); ++c)
     for (Eigen::Index r = 0; r < A.rows(); ++r)
       if (!isFinite(A.coeff(r, c))) fail(where, "entry A(", r, ", ", c, ") is not finite (", A.coeff(r, c), ")");
@@ -54,16 +55,21 @@ typename Derived::RealScalar checkHermitian(const char* where, const Eigen::Matr
   using Real = typename Derived::RealScalar;
   using std::abs;
   const Eigen::Index n = A.rows();
-  Real maxAbs(0);
-  for (Eigen::Index c = 0; c < n; ++c)
-    for (Eigen::Index r = 0; r < n; ++r) maxAbs = (std::max)(maxAbs, Real(abs(A.coeff(r, c))));
+  const Real maxAbs = A.cwiseAbs().maxCoeff();
   const Real tol = hermitianTolerance<Real>(n) * maxAbs;
+  // Compare the lower triangle with the upper one tile by tile: reading A(c, r) along r is a strided walk that
+  // misses the cache on every entry for large n.
+  constexpr Eigen::Index tile = 32;
   Real worst(0);
   Eigen::Index wr = 0, wc = 0;
-  for (Eigen::Index c = 0; c < n; ++c)
-    for (Eigen::Index r = c; r < n; ++r) {
-      const Real d = abs(A.coeff(r, c) - Eigen::numext::conj(A.coeff(c, r)));
-      if (d > worst) worst = d, wr = r, wc = c;
+  for (Eigen::Index c0 = 0; c0 < n; c0 += tile)
+    for (Eigen::Index r0 = c0; r0 < n; r0 += tile) {
+      const Eigen::Index nc = (std::min)(tile, n - c0), nr = (std::min)(tile, n - r0);
+      for (Eigen::Index c = c0; c < c0 + nc; ++c)
+        for (Eigen::Index r = (std::max)(r0, c); r < r0 + nr; ++r) {
+          const Real d = abs(A.coeff(r, c) - Eigen::numext::conj(A.coeff(c, r)));
+          if (d > worst) worst = d, wr = r, wc = c;
+        }
     }
   if (worst > tol)
     fail(where, "matrix is not Hermitian: |A(", wr, ", ", wc, ") - conj(A(", wc, ", ", wr, "))| = ", worst,
