@@ -101,13 +101,16 @@ struct Abs2Context {
 
   /// Columns of a group to sum 1 with its row sums r unchanged: add r_j d_i / m to entry (j, i), d_i = 1 - (column
   /// i's sum), m = group size. Row j changes by r_j (sum_i d_i) / m = 0 and column i by d_i; the change is of the
-  /// size of the entries' own eps/gap error. Clamp at 0 (only entries far below their error can go negative).
+  /// size of the entries' own eps/gap error. If that would make an entry negative (gaps so small that the entries
+  /// are mostly error), the group keeps its common scaling only: its row sums stay exact, its column sums are then
+  /// as accurate as its entries.
   template <typename BlockT>
   static void balanceGroup(BlockT& B) {
     const Eigen::Matrix<Real, Eigen::Dynamic, 1> r = B.rowwise().sum();
     const Eigen::Matrix<Real, 1, Eigen::Dynamic> d =
         (Eigen::Matrix<Real, 1, Eigen::Dynamic>::Ones(B.cols()) - B.colwise().sum()) / Real(B.cols());
-    B = (B + r * d).cwiseMax(Real(0));
+    const Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic> balanced = B + r * d;
+    if (balanced.minCoeff() >= Real(0)) B = balanced;
   }
 
   /// out.row(r) = row rows[r] of |V|^2, minors in parallel. Each row is computed by exactly the same serial code
