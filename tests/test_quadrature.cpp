@@ -319,6 +319,35 @@ TEST(GaussJacobi, GeneralParametersAgainstGeneralPath) {
   }
 }
 
+TEST(GaussRules, NewtonPathTakenForModerateParameters) {
+  // The fast path (Newton from asymptotic guesses) must succeed on its own, without the eigenvalue fallback, for
+  // every size and for parameters |a|, |b| <= 10; its result agrees with the eigenvalue path. (Larger parameters
+  // may take the fallback: correct, only slower.)
+  using namespace dptz::detail;
+  auto check = [](const Recurrence<double>& rec, const VectorXd& guess, const char* what, double a, double b) {
+    const Index n = rec.a.size();
+    VectorXd x, w, gx, gw;
+    ASSERT_TRUE(newtonRule(rec, guess, x, w)) << what << " n = " << n << " a = " << a << " b = " << b;
+    ASSERT_TRUE(generalRule(rec, dptz::Backend::Default, gx, gw));
+    const double scale = std::max(1.0, gx.cwiseAbs().maxCoeff());
+    EXPECT_LE((x - gx).cwiseAbs().maxCoeff(), 64 * kEps * scale) << what << " n = " << n << " a = " << a;
+    double ew = 0;
+    for (Index i = 0; i < n; ++i)
+      if (gw[i] > 1e-250) ew = std::max(ew, std::abs(w[i] / gw[i] - 1));
+    EXPECT_LE(ew, 1e-9) << what << " n = " << n << " a = " << a << " b = " << b;
+    EXPECT_NEAR(w.sum() / rec.mu0, 1.0, 1e-12) << what << " n = " << n << " a = " << a << " b = " << b;
+  };
+  for (Index n : {2, 3, 4, 7, 8, 9, 17, 50, 101, 333}) {
+    check(legendreRecurrence<double>(n), initialGuesses<double>(Family::Jacobi, n, 0.0, 0.0), "Legendre", 0, 0);
+    check(hermiteRecurrence<double>(n), initialGuesses<double>(Family::Hermite, n, 0.0, 0.0), "Hermite", 0, 0);
+    for (double a : {-0.99, -0.5, 0.0, 0.5, 3.0, 10.0})
+      check(laguerreRecurrence<double>(n, a), initialGuesses<double>(Family::Laguerre, n, a, 0.0), "Laguerre", a, 0);
+    for (auto ab : {std::pair<double, double>{-0.99, 0.0}, {0.5, -0.3}, {3.0, 0.25}, {-0.5, 10.0}, {10.0, 10.0}})
+      check(jacobiRecurrence<double>(n, ab.first, ab.second),
+            initialGuesses<double>(Family::Jacobi, n, ab.first, ab.second), "Jacobi", ab.first, ab.second);
+  }
+}
+
 TEST(GaussQuadrature, GeneralPathOnLegendreWithinNSquaredEps) {
   for (Index n : {5, 64, 200}) {
     const auto rec = dptz::detail::legendreRecurrence<double>(n);

@@ -1,6 +1,7 @@
 // dptz — Gauss quadrature internals: the general Jacobi-matrix path (eigenvalues + the identity's characteristic-
-// polynomial form) and the classical rules (Newton on the orthonormal three-term recurrence from asymptotic
-// initial guesses, weights from the Christoffel function with a first-order correction for the node's last step).
+// polynomial form) and the classical rules (Newton / Rayleigh-quotient steps on the orthonormal three-term
+// recurrence from asymptotic initial guesses, weights mu0 / sum_k P_k(x)^2 = mu0 p_{M_1}(x)/p_J'(x)
+// corrected for the node's last step).
 #ifndef DPTZ_DETAIL_GAUSS_RULES_HPP
 #define DPTZ_DETAIL_GAUSS_RULES_HPP
 
@@ -115,11 +116,58 @@ Real keplerE1(Real c) {
   return u;
 }
 
+/// Zeros a_k (k >= 1, negative) of the Airy function Ai: the first ten exactly, the rest from the asymptotic series
+/// -T(3 pi (4k - 1) / 8), T(t) = t^(2/3) (1 + 5/48 t^-2 - 5/36 t^-4 + ...).
+template <typename Real>
+Real airyZero(int k) {
+  static const long double exact[10] = {-2.338107410459767038L, -4.087949444130970617L, -5.520559828095551059L,
+                                        -6.786708090071758999L, -7.944133587120853123L, -9.022650853340980380L,
+                                        -10.04017434155808593L, -11.00852430373326289L, -11.93601556323626252L,
+                                        -12.82877675286575720L};
+  if (k <= 10) return Real(exact[k - 1]);
+  using std::pow;
+  const Real t = Real(3) * piValue<Real>() * Real(4 * k - 1) / Real(8), t2 = Real(1) / (t * t);
+  return -pow(t, Real(2) / Real(3)) *
+         (Real(1) + t2 * (Real(5) / Real(48) + t2 * (Real(-5) / Real(36) + t2 * (Real(77125) / Real(82944) +
+                                                                             t2 * Real(-108056875) / Real(6967296)))));
+}
+
+/// Guess for the k-th largest zero (k = 1..n) of the Laguerre polynomial L_n^(a), nu = 4n + 2a + 2 (Gatteschi,
+/// "Asymptotics and bounds for the zeros of Laguerre polynomials: a survey", JCAM 144 (2002)):
+///  - the largest ~1.3 n^(1/3) zeros: the Airy-type expansion (2.8) in the Airy zeros;
+///  - the others: Tricomi's formula with its 1/nu correction, x = nu t - (5/(4(1-t)^2) - 1/(1-t) - 1 + 3a^2)/(3 nu),
+///    t = cos^2(theta/2), theta - sin(theta) = (4k - 1) pi / nu (falls back to nu t where the correction misbehaves).
+template <typename Real>
+Real laguerreZeroGuess(Eigen::Index n, Real a, Eigen::Index k) {
+  using std::cbrt;
+  using std::cos;
+  using std::pow;
+  const Real nu = Real(4 * n + 2) + Real(2) * a;
+  const Eigen::Index airyCount = Eigen::Index(Real(1.3) * cbrt(Real(n)));
+  if (k <= airyCount && k <= 100) {
+    const Real ak = airyZero<Real>(int(k)), a2 = ak * ak;
+    const Real c23 = cbrt(Real(4)), c13 = cbrt(Real(2)), nu13 = cbrt(nu);
+    return nu + c23 * ak * nu13 + Real(0.2) * c23 * c23 * a2 / nu13 +
+           (Real(11) / Real(35) - a * a - Real(12) / Real(175) * a2 * ak) / nu +
+           (Real(16) / Real(1575) * ak + Real(92) / Real(7875) * a2 * a2) * c23 / (nu * nu13 * nu13) -
+           (Real(15152) / Real(3031875) * a2 * a2 * ak + Real(1088) / Real(121275) * a2) * c13 /
+               (nu * nu * nu13);
+  }
+  const Real theta = keplerE1((Real(4 * k) - Real(1)) * piValue<Real>() / nu);
+  Real t = cos(theta / Real(2));
+  t *= t;
+  const Real x0 = nu * t, u = Real(1) / (Real(1) - t);
+  const Real x = x0 - (Real(1.25) * u * u - u - Real(1) + Real(3) * a * a) / (Real(3) * nu);
+  return std::isfinite(x) && x > Real(0) ? x : x0;
+}
+
 /// Initial guesses (ascending, size n) from the asymptotic formulas:
 ///  - Jacobi/Legendre: Gatteschi–Pittaluga, x_k = cos(phi_k + ((1/4 - a^2) cot(phi_k/2) - (1/4 - b^2) tan(phi_k/2)) /
 ///    (4 rho^2)), phi_k = (k + a/2 - 1/4) pi / rho, rho = n + (a + b + 1)/2;
-///  - Hermite / Laguerre: the WKB phase condition (nu/4)(2 theta - sin 2 theta) = (k - 1/4) pi with x = sqrt(nu)
-///    cos(theta), nu = 2n + 1 (Hermite) and x = nu cos^2(theta), nu = 4n + 2a + 2 (Laguerre).
+///  - Laguerre: laguerreZeroGuess (Tricomi with correction; Airy-type for the largest zeros);
+///  - Hermite: the positive zeros of H_n are the square roots of the zeros of L_m^(-1/2) (n = 2m) or L_m^(1/2)
+///    (n = 2m + 1, plus the zero at 0).
+/// If the corrected guesses come out unordered (tiny n, extreme parameters), the leading-order WKB guesses are used.
 enum class Family { Jacobi, Hermite, Laguerre };
 
 template <typename Real>
@@ -137,123 +185,199 @@ QVector<Real> initialGuesses(Family family, Eigen::Index n, Real a, Real b) {
       const Real h = phi / Real(2);
       const Real theta = phi + ((Real(0.25) - a * a) / tan(h) - (Real(0.25) - b * b) * tan(h)) / (Real(4) * rho * rho);
       v = cos(theta);
+    } else if (family == Family::Laguerre) {
+      v = laguerreZeroGuess<Real>(n, a, k);
     } else {
-      const Real nu = family == Family::Hermite ? Real(2 * n + 1) : Real(4 * n + 2) + Real(2) * a;
-      const Real c = (Real(4 * k) - Real(1)) * pi / nu;
-      const Real theta = keplerE1(c) / Real(2);
-      v = family == Family::Hermite ? sqrt(nu) * cos(theta) : nu * cos(theta) * cos(theta);
+      const Eigen::Index m = n / 2;  // positive zeros; the rest (and 0 for odd n) are set by symmetry below
+      v = k <= m ? sqrt(laguerreZeroGuess<Real>(m, n % 2 == 0 ? Real(-0.5) : Real(0.5), k)) : Real(0);
     }
     x[n - k] = v;
+  }
+  if (family == Family::Hermite)
+    for (Eigen::Index i = 0; i < n / 2; ++i) x[i] = -x[n - 1 - i];
+  bool ascending = true;
+  for (Eigen::Index i = 1; i < n; ++i) ascending = ascending && x[i] > x[i - 1];
+  if (ascending || family == Family::Jacobi) return x;
+  // Leading-order WKB phase condition (nu/4)(2 theta - sin 2 theta) = (k - 1/4) pi: x = sqrt(nu) cos(theta) with
+  // nu = 2n + 1 (Hermite), x = nu cos^2(theta) with nu = 4n + 2a + 2 (Laguerre).
+  for (Eigen::Index k = 1; k <= n; ++k) {
+    const Real nu = family == Family::Hermite ? Real(2 * n + 1) : Real(4 * n + 2) + Real(2) * a;
+    const Real theta = keplerE1((Real(4 * k) - Real(1)) * pi / nu) / Real(2);
+    x[n - k] = family == Family::Hermite ? sqrt(nu) * cos(theta) : nu * cos(theta) * cos(theta);
   }
   return x;
 }
 
-/// One Newton pass on the orthonormal recurrence at G points: p_n(x) via the monic-scaled last step, its
-/// derivative, and the Christoffel sums S0 = sum_{k<n} P_k(x)^2, S1 = sum P_k P_k' (S0' = 2 S1), all renormalized by
-/// powers of two (true values = stored * 2^E for P, 2^(2E) for S). n >= 2.
-template <typename Real, int G>
-void orthonormalPass(const Real* a, const Real* b, const Real* binv, Eigen::Index n, const Real* x, Real* delta,
-                     Real* s0, Real* s1, int* E) {
-  using std::abs;
+/// One pass of the orthonormal recurrence at G points x (n >= 2), P_0 = 1:
+///   P_{k+1} = ((x - a_k) P_k - b_{k-1} P_{k-1}) / b_k,   S = sum_{k<n} P_k^2 (the inverse Christoffel function),
+/// Q = b_{n-1} P_n = (x - a_{n-1}) P_{n-1} - b_{n-2} P_{n-2}. Outputs s = S and the step delta:
+///  - Exact = false: delta = -Q P_{n-1} / S, the Rayleigh quotient of the vector (P_0..P_{n-1}), i.e. Newton's step
+///    with Q' replaced by its Christoffel–Darboux value S / P_{n-1} (exact at the root; the relative error of the
+///    step is delta P_{n-1}'/P_{n-1}, so convergence stays quadratic, with a small basin where P_{n-1} has a zero
+///    close by: the extreme nodes). No derivative recurrence: 5 flops + 2 for S per step and lane.
+///  - Exact = true: Newton's step -Q / Q' with Q' from the differentiated recurrence (5 more flops per step).
+///    It also outputs s1 = S1 = sum P_k P_k' = S'/2 (2 more flops).
+/// P (and P'), S and S1 are renormalized by powers of two (true S = s * 4^E).
+template <typename Real, int G, bool Exact>
+void christoffelPass(const Real* a, const Real* bprev, const Real* binv, Eigen::Index n, const Real* x, Real* delta,
+                     Real* s, Real* s1, int* E) {
+  using Lanes = Eigen::Array<Real, G, 1>;
   const Real big = rescaleThreshold<Real>();
-  Real P[G], Pm[G], D[G], Dm[G], S0[G], S1[G];
-  for (int l = 0; l < G; ++l) {
-    P[l] = Real(1);
-    Pm[l] = Real(0);
-    D[l] = Real(0);
-    Dm[l] = Real(0);
-    S0[l] = Real(1);
-    S1[l] = Real(0);
-    E[l] = 0;
-  }
-  for (Eigen::Index k = 0; k + 1 < n; ++k) {
-    const Real ak = a[k], bm = k > 0 ? b[k - 1] : Real(0), bi = binv[k];
-    bool rescale = false;
-    for (int l = 0; l < G; ++l) {
-      const Real t = x[l] - ak;
-      const Real Pn = (t * P[l] - bm * Pm[l]) * bi;
-      const Real Dn = (t * D[l] + P[l] - bm * Dm[l]) * bi;
-      Pm[l] = P[l];
-      Dm[l] = D[l];
-      P[l] = Pn;
-      D[l] = Dn;
-      S0[l] += Pn * Pn;
-      S1[l] += Pn * Dn;
-      rescale |= (abs(Pn) > big) | (abs(Dn) > big);
+  const Lanes X = Eigen::Map<const Lanes>(x);
+  Lanes P = Lanes::Ones(), Pm = Lanes::Zero(), S = Lanes::Ones(), D = Lanes::Zero(), Dm = Lanes::Zero(),
+        S1 = Lanes::Zero();
+  for (int l = 0; l < G; ++l) E[l] = 0;
+  Eigen::Index k = 0;
+  while (k + 1 < n) {
+    const Eigen::Index stop = (std::min)(k + 4, n - 1);
+    for (; k < stop; ++k) {
+      const Lanes t = X - a[k];
+      const Lanes Pn = (t * P - bprev[k] * Pm) * binv[k];
+      if (Exact) {
+        const Lanes Dn = (t * D + P - bprev[k] * Dm) * binv[k];
+        Dm = D;
+        D = Dn;
+        S1 += Pn * Dn;
+      }
+      Pm = P;
+      P = Pn;
+      S += Pn * Pn;
     }
-    if (rescale) {
+    const bool over = Exact ? (P.abs().max(D.abs()) > big).any() : (P.abs() > big).any();
+    if (over) {
       for (int l = 0; l < G; ++l) {
-        const Real m = (std::max)(abs(P[l]), abs(D[l]));
+        using std::abs;
+        Real m = (std::max)(abs(P[l]), abs(Pm[l]));
+        if (Exact) m = (std::max)(m, (std::max)(abs(D[l]), abs(Dm[l])));
         if (!(m > big)) continue;
         const int e = std::ilogb(m);
         P[l] = std::ldexp(P[l], -e);
         Pm[l] = std::ldexp(Pm[l], -e);
         D[l] = std::ldexp(D[l], -e);
         Dm[l] = std::ldexp(Dm[l], -e);
-        S0[l] = std::ldexp(S0[l], -2 * e);
+        S[l] = std::ldexp(S[l], -2 * e);
         S1[l] = std::ldexp(S1[l], -2 * e);
         E[l] += e;
       }
     }
   }
-  const Real al = a[n - 1], bl = b[n - 2];
+  const Lanes t = X - a[n - 1];
+  const Lanes Q = t * P - bprev[n - 1] * Pm;
+  Lanes step;
+  if (Exact)
+    step = -Q / (t * D + P - bprev[n - 1] * Dm);
+  else
+    step = -(Q * P) / S;
   for (int l = 0; l < G; ++l) {
-    const Real t = x[l] - al;
-    const Real Q = t * P[l] - bl * Pm[l];
-    const Real DQ = t * D[l] + P[l] - bl * Dm[l];
-    delta[l] = -Q / DQ;
-    s0[l] = S0[l];
+    delta[l] = step[l];
+    s[l] = S[l];
     s1[l] = S1[l];
   }
 }
 
-/// Classical rule by Newton from the guesses. Only indices >= first are computed (the upper half of a symmetric
-/// rule; the rest is mirrored). Returns false if any lane failed to converge or the nodes are not strictly
-/// ascending with gaps of at least a quarter of the guesses' spacing (then the caller takes the general path).
+/// Classical rule by Newton from the guesses, G nodes at a time. Only indices >= first are computed (the upper half
+/// of a symmetric rule; the rest is mirrored). Two kinds of passes (christoffelPass):
+///  - Rayleigh passes (no derivative recurrence) while every step is above cbrt(eps)/2 of the local spacing h; then
+///    one more pass at the updated points gives the final step (required below sqrt(eps)/2 h) and the weight
+///    mu0 / S at the root, S extrapolated to it along the secant through the last two passes (error
+///    O((step/h)^3) <= eps). Interior nodes from the asymptotic guesses take two passes.
+///  - exact Newton passes (with P', S' = 2 S1) for groups holding an extreme node (where the Rayleigh step's basin is
+///    small) and for any group whose Rayleigh steps fail to contract or walk more than h/2 from the guesses (the
+///    group restarts from its guesses); converged when every step is below sqrt(eps)/2 h, weight mu0 / (S + S' step).
+/// Returns false if a group does not converge in 24 passes or the nodes are not strictly ascending with gaps of at
+/// least a quarter of the guesses' spacing (then the caller takes the general path).
 template <typename Real>
 bool newtonRule(const Recurrence<Real>& rec, const QVector<Real>& guess, QVector<Real>& nodes, QVector<Real>& weights) {
   constexpr int G = kJacobiLanes;
   using std::abs;
+  using std::cbrt;
+  using std::sqrt;
   const Eigen::Index n = rec.a.size();
-  QVector<Real> binv(n - 1), h(n);
-  for (Eigen::Index k = 0; k + 1 < n; ++k) binv[k] = Real(1) / rec.b[k];
+  QVector<Real> binv(n - 1), bprev(n), h(n);
+  bprev[0] = Real(0);
+  for (Eigen::Index k = 0; k + 1 < n; ++k) {
+    binv[k] = Real(1) / rec.b[k];
+    bprev[k + 1] = rec.b[k];
+  }
   for (Eigen::Index i = 0; i < n; ++i) {
     const Real lo = i > 0 ? guess[i] - guess[i - 1] : Eigen::NumTraits<Real>::highest();
     const Real hi = i + 1 < n ? guess[i + 1] - guess[i] : Eigen::NumTraits<Real>::highest();
     h[i] = (std::min)(lo, hi);
+    if (!(h[i] > Real(0) && std::isfinite(guess[i]))) return false;
   }
   nodes = guess;
   weights.resize(n);
   const Eigen::Index first = rec.symmetric ? n / 2 : 0;
   if (rec.symmetric && n % 2 == 1) nodes[n / 2] = Real(0);
-  const Real tauScale = std::sqrt(Eigen::NumTraits<Real>::epsilon()) / Real(2);
-  bool ok = true;
+  const Real eps = Eigen::NumTraits<Real>::epsilon();
+  const Real looseScale = cbrt(eps) / Real(2), finalScale = sqrt(eps) / Real(2);
   for (Eigen::Index i0 = first; i0 < n; i0 += G) {
-    Real x[G], delta[G], s0[G], s1[G], tau[G];
-    int E[G];
+    Real x[G], delta[G], s[G], s1[G], sPrev[G], dx[G], loose[G], tight[G];
+    int E[G], EPrev[G];
     for (int l = 0; l < G; ++l) {
       const Eigen::Index i = (std::min)(i0 + l, n - 1);
       x[l] = nodes[i];
-      tau[l] = tauScale * h[i];
+      loose[l] = looseScale * h[i];
+      tight[l] = finalScale * h[i];
     }
-    bool converged = false;
-    for (int pass = 0; pass < 16 && !converged; ++pass) {
-      orthonormalPass<Real, G>(rec.a.data(), rec.b.data(), binv.data(), n, x, delta, s0, s1, E);
-      converged = true;
-      for (int l = 0; l < G; ++l) converged = converged && abs(delta[l]) <= tau[l];
-      if (converged) {
-        // Weight at the root x + delta: S0(x + delta) ~ S0 + 2 S1 delta (the error is second order, (delta/h)^2).
-        for (int l = 0; l < G && i0 + l < n; ++l) {
-          const Real s = s0[l] + Real(2) * s1[l] * delta[l];
-          weights[i0 + l] = std::ldexp(rec.mu0 / s, -2 * E[l]);
+    // Groups with an extreme node start with exact Newton steps; the others switch to them when a Rayleigh step
+    // does not contract or walks away from its guess (then the group restarts from its guesses).
+    bool exact = i0 == 0 || i0 + G >= n, ready = false, done = false;
+    for (int pass = 0; pass < 24 && !done; ++pass) {
+      if (exact)
+        christoffelPass<Real, G, true>(rec.a.data(), bprev.data(), binv.data(), n, x, delta, s, s1, E);
+      else
+        christoffelPass<Real, G, false>(rec.a.data(), bprev.data(), binv.data(), n, x, delta, s, s1, E);
+      if (ready || exact) {
+        bool ok = true;
+        for (int l = 0; l < G; ++l) {
+          const Real d = abs(delta[l]);
+          ok = ok && d <= tight[l] && std::isfinite(s[l]);
+        }
+        if (ok) {
+          for (int l = 0; l < G && i0 + l < n; ++l) {
+            // S at the root x + delta from the secant through the last two passes (scaled to this pass's exponent);
+            // a step that did not shrink is at rounding level and needs no correction.
+            const Real sp = std::ldexp(sPrev[l], 2 * (EPrev[l] - E[l]));
+            const bool secant = dx[l] != Real(0) && abs(delta[l]) <= abs(dx[l]);
+            const Real sRoot = exact    ? s[l] + Real(2) * s1[l] * delta[l]
+                               : secant ? s[l] + (s[l] - sp) * (delta[l] / dx[l])
+                                        : s[l];
+            weights[i0 + l] = std::ldexp(rec.mu0 / sRoot, -2 * E[l]);
+            nodes[i0 + l] = x[l] + delta[l];
+          }
+          done = true;
+          break;
         }
       }
-      for (int l = 0; l < G; ++l) x[l] += delta[l];
+      if (!exact) {
+        bool bad = false;
+        for (int l = 0; l < G; ++l) {
+          const Eigen::Index i = (std::min)(i0 + l, n - 1);
+          const Real d = abs(delta[l]);
+          bad = bad || !(abs(x[l] + delta[l] - guess[i]) < h[i] / Real(2)) ||
+                (pass > 0 && d > tight[l] && d > abs(dx[l]) / Real(2));
+        }
+        if (bad) {
+          exact = true;
+          ready = false;
+          for (int l = 0; l < G; ++l) x[l] = guess[(std::min)(i0 + l, n - 1)];
+          if (rec.symmetric && n % 2 == 1 && i0 == n / 2) x[0] = Real(0);
+          continue;
+        }
+      }
+      ready = true;
+      for (int l = 0; l < G; ++l) {
+        ready = ready && abs(delta[l]) <= loose[l];
+        const Real xn = x[l] + delta[l];
+        dx[l] = xn - x[l];
+        x[l] = xn;
+        sPrev[l] = s[l];
+        EPrev[l] = E[l];
+      }
     }
-    if (!converged) ok = false;
-    for (int l = 0; l < G && i0 + l < n; ++l) nodes[i0 + l] = x[l];
+    if (!done) return false;
   }
-  if (!ok) return false;
   if (rec.symmetric) {
     if (n % 2 == 1) nodes[n / 2] = Real(0);
     for (Eigen::Index i = 0; i < first; ++i) {
