@@ -380,6 +380,37 @@ TEST(GaussQuadrature, RandomJacobiMatrixAgainstLongDoubleGolubWelsch) {
   EXPECT_NEAR(r.weights.sum(), 3.0, 3e-14);
 }
 
+TEST(GaussQuadrature, ZeroDiagonalHalfSizePathAgainstLongDouble) {
+  // alpha = 0 takes the half-size bidiagonal singular value path (LAPACK); odd and even n, graded off-diagonal.
+  std::mt19937_64 g(23);
+  std::uniform_real_distribution<double> u(-3.0, 3.0);
+  using ML = Eigen::Matrix<LD, Eigen::Dynamic, Eigen::Dynamic>;
+  using VL = Eigen::Matrix<LD, Eigen::Dynamic, 1>;
+  for (Index n : {2, 3, 4, 5, 40, 41}) {
+    VectorXd a = VectorXd::Zero(n), b(n - 1);
+    for (Index k = 0; k + 1 < n; ++k) b[k] = std::pow(10.0, u(g));
+    const auto r = dptz::gaussQuadrature(a, b, 1.0);
+    Eigen::SelfAdjointEigenSolver<ML> es;
+    es.computeFromTridiagonal(VL(a.cast<LD>()), VL(b.cast<LD>()), Eigen::ComputeEigenvectors);
+    const double norm = double(es.eigenvalues().cwiseAbs().maxCoeff());
+    for (Index i = 0; i < n; ++i) {
+      EXPECT_NEAR(r.nodes[i], double(es.eigenvalues()[i]), 16 * kEps * norm) << "n = " << n << ", i = " << i;
+      EXPECT_EQ(r.nodes[i], -r.nodes[n - 1 - i]);
+    }
+    // Weights against the long double eigenvectors, where the node is well separated (gap > 1e-3 norm).
+    for (Index i = 0; i < n; ++i) {
+      const LD lo = i > 0 ? es.eigenvalues()[i] - es.eigenvalues()[i - 1] : LD(norm);
+      const LD hi = i + 1 < n ? es.eigenvalues()[i + 1] - es.eigenvalues()[i] : LD(norm);
+      if (double(std::min(lo, hi)) < 1e-3 * norm) continue;
+      const double wref = double(es.eigenvectors()(0, i) * es.eigenvectors()(0, i));
+      EXPECT_NEAR(r.weights[i], wref, 1e-11) << "n = " << n << ", i = " << i;
+    }
+    EXPECT_NEAR(r.weights.sum(), 1.0, 1e-13) << "n = " << n;
+    const auto rf = dptz::gaussQuadrature(Eigen::VectorXf(a.cast<float>()), Eigen::VectorXf(b.cast<float>()), 1.0f);
+    EXPECT_LE((rf.nodes.cast<double>() - r.nodes).cwiseAbs().maxCoeff(), 1e-5 * norm) << "n = " << n;
+  }
+}
+
 TEST(GaussQuadrature, SymmetricAndScaledInput) {
   const auto rec = dptz::detail::hermiteRecurrence<double>(31);
   const auto g = dptz::gaussQuadrature(rec.a, VectorXd(rec.b * 0x1p+600), 1.0);

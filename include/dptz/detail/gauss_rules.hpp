@@ -392,7 +392,8 @@ bool newtonRule(const Recurrence<Real>& rec, const QVector<Real>& guess, QVector
   return true;
 }
 
-/// General path: eigenvalues of the Jacobi matrix (?sterf or Eigen), then one sweep of the characteristic-polynomial
+/// General path: eigenvalues of the Jacobi matrix (?sterf or Eigen; for zero diagonal the half-size bidiagonal
+/// singular values, jacobiEigenvaluesZeroDiagonal), then one sweep of the characteristic-polynomial
 /// form per eigenvalue: the first components (weights) and a Rayleigh correction of the node. O(n^2). Returns false on
 /// non-convergence of the eigenvalues.
 template <typename Real>
@@ -410,7 +411,9 @@ bool generalRule(const Recurrence<Real>& rec, Backend backend, QVector<Real>& no
   const Real s = powerOfTwoScale((std::max)(rec.a.cwiseAbs().maxCoeff(), rec.b.cwiseAbs().maxCoeff()));
   const QVector<Real> a = rec.a * s, b = rec.b * s, b2 = b.cwiseAbs2();
   QVector<Real> lambda;
-  if (!jacobiEigenvalues<Real>(a, b, backend, lambda)) return false;
+  // Even weight function: the half-size bidiagonal singular value problem; otherwise ?sterf (or Eigen).
+  const bool half = rec.symmetric && backend != Backend::Eigen && jacobiEigenvaluesZeroDiagonal<Real>(b, lambda);
+  if (!half && !jacobiEigenvalues<Real>(a, b, backend, lambda)) return false;
   const Eigen::Index first = rec.symmetric ? n / 2 : 0;
   if (rec.symmetric && n % 2 == 1) lambda[n / 2] = Real(0);
   SweepWork<Real, G> work;

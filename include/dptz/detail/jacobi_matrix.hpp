@@ -75,6 +75,52 @@ bool jacobiEigenvalues(const Eigen::Matrix<Real, Eigen::Dynamic, 1>& d,
   return true;
 }
 
+/// Eigenvalues of a Jacobi matrix with zero diagonal and off-diagonal e (size n - 1): they are 0 (n odd) and +-sigma
+/// with sigma the singular values of a half-size bidiagonal matrix. Ordering the unknowns even/odd turns T into
+/// [[0, B], [B^T, 0]], B^T upper bidiagonal with diagonal e_0, e_2, ... and superdiagonal e_1, e_3, ...: square
+/// (m x m, m = n/2) for even n; for odd n it is m x (m + 1), and right Givens rotations chase its extra column out
+/// (singular values unchanged). LAPACK's ?bdsqr without vectors (dqds, ?lasq1) on size n/2: several times cheaper
+/// than ?sterf on size n, with high relative accuracy. Writes out (size n) ascending. Only for float/double with
+/// LAPACK; returns false if not applicable or on non-convergence.
+template <typename Real>
+bool jacobiEigenvaluesZeroDiagonal(const Eigen::Matrix<Real, Eigen::Dynamic, 1>& e,
+                                   Eigen::Matrix<Real, Eigen::Dynamic, 1>& out) {
+#ifdef DPTZ_HAS_LAPACKE
+  if constexpr (std::is_same<Real, float>::value || std::is_same<Real, double>::value) {
+    using std::abs;
+    using std::hypot;
+    const Eigen::Index n = e.size() + 1, m = n / 2;
+    out.setZero(n);
+    if (m == 0) return true;
+    Eigen::Matrix<Real, Eigen::Dynamic, 1> d(m), f(m);
+    for (Eigen::Index j = 0; j < m; ++j) {
+      d[j] = abs(e[2 * j]);
+      if (2 * j + 1 < n - 1) f[j] = abs(e[2 * j + 1]);  // f[m-1] is the extra column's entry when n is odd
+    }
+    if (n % 2 == 1) {
+      Real fill = f[m - 1];
+      for (Eigen::Index j = m - 1; j >= 0 && fill != Real(0); --j) {
+        const Real r = hypot(d[j], fill), c = d[j] / r, sn = fill / r;
+        d[j] = r;
+        if (j > 0) {
+          fill = -sn * f[j - 1];
+          f[j - 1] *= c;
+        }
+      }
+    }
+    if (lapack::bdsqrValues(lapack::Int(m), d.data(), f.data()) != 0) return false;
+    for (Eigen::Index k = 0; k < m; ++k) {
+      out[n - 1 - k] = d[k];
+      out[k] = -d[k];
+    }
+    return true;
+  }
+#endif
+  (void)e;
+  (void)out;
+  return false;
+}
+
 /// Scratch buffers of componentSweep for G lanes and size n.
 template <typename Real, int G>
 struct SweepWork {

@@ -201,6 +201,14 @@ inline Int stevd(char jobz, Int n, double* d, double* e, double* z, Int ldz) {
 inline Int stevd(char jobz, Int n, float* d, float* e, float* z, Int ldz) {
   return LAPACKE_sstevd(LAPACK_COL_MAJOR, jobz, n, d, e, z, ldz);
 }
+// ?bdsqr without vectors (LAPACK then runs the dqds algorithm ?lasq1): singular values of the n x n upper bidiagonal
+// matrix (diagonal d, superdiagonal e), d overwritten in decreasing order, e destroyed.
+inline Int bdsqrValues(Int n, double* d, double* e) {
+  return LAPACKE_dbdsqr(LAPACK_COL_MAJOR, 'U', n, 0, 0, 0, d, e, nullptr, 1, nullptr, 1, nullptr, 1);
+}
+inline Int bdsqrValues(Int n, float* d, float* e) {
+  return LAPACKE_sbdsqr(LAPACK_COL_MAJOR, 'U', n, 0, 0, 0, d, e, nullptr, 1, nullptr, 1, nullptr, 1);
+}
 }  // namespace lapack
 }  // namespace detail
 }  // namespace dptz
