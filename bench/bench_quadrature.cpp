@@ -1,8 +1,9 @@
 // Gauss quadrature and tridiagonal |V|^2 rows, side by side with the LAPACK Golub–Welsch baseline.
 //
 // Tables (n = 100, 1000, 4000 unless noted):
-//   gauss_legendre/{lapack_stevd_vectors (baseline), lapack_sterf_only, dptz_gaussQuadrature, dptz_gaussLegendre}
-//   gauss_hermite, gauss_laguerre, gauss_jacobi: {lapack_stevd_vectors (baseline), dptz_gaussQuadrature, dptz_<rule>}
+//   gauss_legendre, gauss_hermite, gauss_laguerre (a = 0.5), gauss_jacobi (a = 0.5, b = -0.3):
+//     {lapack_stevd_vectors (baseline), lapack_sterf_only, dptz_gaussQuadrature (general path on the rule's Jacobi
+//      matrix), dptz_<rule> (classical path)}
 //   tridiag_row/{dense_eigenvectorsAbs2_row (baseline), lapack_stevd_vectors, dptz_tridiagonal_row}  (n = 100, 1000)
 #include <dptz/eigenvectors_abs2.hpp>
 #include <dptz/quadrature.hpp>
@@ -44,15 +45,14 @@ void registerRule(const std::string& table, const std::string& name, std::functi
         benchmark::DoNotOptimize(w.data());
       }
     })->Unit(benchmark::kMillisecond);
-    if (table == "gauss_legendre")
-      benchmark::RegisterBenchmark((table + "/lapack_sterf_only" + suffix).c_str(), [rec, n](benchmark::State& st) {
-        const Rec r = rec(n);
-        for (auto _ : st) {
-          VectorXd d = r.a, e = r.b;
-          dptz::detail::lapack::sterf(dptz::detail::lapack::Int(n), d.data(), e.data());
-          benchmark::DoNotOptimize(d.data());
-        }
-      })->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark((table + "/lapack_sterf_only" + suffix).c_str(), [rec, n](benchmark::State& st) {
+      const Rec r = rec(n);
+      for (auto _ : st) {
+        VectorXd d = r.a, e = r.b;
+        dptz::detail::lapack::sterf(dptz::detail::lapack::Int(n), d.data(), e.data());
+        benchmark::DoNotOptimize(d.data());
+      }
+    })->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark((table + "/dptz_gaussQuadrature" + suffix).c_str(), [rec, n](benchmark::State& st) {
       const Rec r = rec(n);
       for (auto _ : st) {
@@ -127,13 +127,13 @@ const int registered = [] {
       [](Index n) { return dptz::gaussLegendre(n); }, {100, 1000, 4000});
   registerRule(
       "gauss_hermite", "gaussHermite", [](Index n) { return hermiteRecurrence<double>(n); },
-      [](Index n) { return dptz::gaussHermite(n); }, {100, 1000});
+      [](Index n) { return dptz::gaussHermite(n); }, {100, 1000, 4000});
   registerRule(
       "gauss_laguerre", "gaussLaguerre", [](Index n) { return laguerreRecurrence<double>(n, 0.5); },
-      [](Index n) { return dptz::gaussLaguerre(n, 0.5); }, {100, 1000});
+      [](Index n) { return dptz::gaussLaguerre(n, 0.5); }, {100, 1000, 4000});
   registerRule(
       "gauss_jacobi", "gaussJacobi", [](Index n) { return jacobiRecurrence<double>(n, 0.5, -0.3); },
-      [](Index n) { return dptz::gaussJacobi(n, 0.5, -0.3); }, {100, 1000});
+      [](Index n) { return dptz::gaussJacobi(n, 0.5, -0.3); }, {100, 1000, 4000});
   registerTridiagonalRow({100, 1000});
   return 0;
 }();
