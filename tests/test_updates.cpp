@@ -299,6 +299,60 @@ TEST(Updates, DeflationZeroEntriesAndRepeatedEigenvalues) {
   for (Index i = 0; i < 7; ++i) EXPECT_TRUE(mu(i) >= diag(i) - 1e-15 && mu(i) <= diag(i + 1) + 1e-15) << i;
 }
 
+TEST(Updates, FewDeflationsOnTheFastPath) {
+  // Real updates with no rotations and few deflated columns take the fast path (the signed basis is folded into
+  // the GEMM's right factor; remove renormalizes exactly). Two isolated eigenvectors e_38, e_39 that the update
+  // vector misses: their z entries are exactly 0, so they deflate, and the rest is a generic problem.
+  const Index n = 40;
+  MatrixXd A = MatrixXd::Zero(n, n);
+  A.topLeftCorner(n - 2, n - 2) = dptz_test::randomHermitian<double>(n - 2, 555);
+  A(n - 2, n - 2) = 0.3;
+  A(n - 1, n - 1) = -7.0;  // below the rest of the spectrum: its column moves under a reflection (rho < 0)
+  VectorXd b = dptz_test::randomHermitian<double>(n, 556).col(0);
+  b(n - 2) = b(n - 1) = 0;
+  {
+    dptz::EigenUpdater<MatrixXd> up(A);
+    up.append(b, 0.5);
+    MatrixXd big(n + 1, n + 1);
+    big << A, b, b.transpose(), 0.5;
+    expectAccurate(up, big, "append, fast path with deflation");
+  }
+  for (double rho : {0.8, -1.5}) {
+    dptz::EigenUpdater<MatrixXd> up(A);
+    up.rankOneUpdate(rho, b);
+    expectAccurate(up, MatrixXd(A + rho * b * b.transpose()), "rank-one, fast path with deflation",
+                   norm2(A) + std::abs(rho) * b.squaredNorm());
+  }
+  for (Index j : {Index(0), Index(17), n - 3}) {  // rows where the isolated eigenvectors are 0
+    dptz::EigenUpdater<MatrixXd> up(A);
+    up.remove(j);
+    MatrixXd Mj;
+    dptz::detail::extractMinor(A, j, Mj);
+    expectAccurate(up, Mj, "remove, fast path with deflation", norm2(A));
+  }
+  // a stream mixing the three on the fast path stays accurate
+  dptz::EigenUpdater<MatrixXd> up(A);
+  MatrixXd ref = A;
+  for (int k = 0; k < 6; ++k) {
+    const VectorXd v = dptz_test::randomHermitian<double>(up.rows(), 600 + std::uint64_t(k)).col(0);
+    if (k % 3 == 0) {
+      up.append(v, 0.1 * k);
+      MatrixXd g(ref.rows() + 1, ref.rows() + 1);
+      g << ref, v, v.transpose(), 0.1 * k;
+      ref = g;
+    } else if (k % 3 == 1) {
+      up.rankOneUpdate(-0.3, v);
+      ref += -0.3 * v * v.transpose();
+    } else {
+      up.remove(k);
+      MatrixXd m;
+      dptz::detail::extractMinor(ref, k, m);
+      ref = m;
+    }
+  }
+  expectAccurate(up, ref, "mixed stream", norm2(A) + 10.0);
+}
+
 TEST(Updates, TinyAndHugeScales) {
   for (double s : {1e-150, 1e150}) {
     const Index n = 20;

@@ -174,7 +174,7 @@ class EigenUpdater {
     RealVector lam;
     Matrix Q;
     detail::updateDecomposition(detail::SecularKind::Bordered, m_Q, m_lambda, z, RealScalar(Eigen::numext::real(c)),
-                                Index(-1), lam, Q);
+                                Index(-1), lam, Q, m_work);
     Matrix A(n + 1, n + 1);
     A.topLeftCorner(n, n) = m_A;
     A.topRightCorner(n, 1) = bv;
@@ -194,7 +194,7 @@ class EigenUpdater {
     const Vector z = m_Q.row(j).adjoint();  // Q^* e_j
     RealVector lam;
     Matrix Q;
-    detail::updateDecomposition(detail::SecularKind::Minor, m_Q, m_lambda, z, RealScalar(0), j, lam, Q);
+    detail::updateDecomposition(detail::SecularKind::Minor, m_Q, m_lambda, z, RealScalar(0), j, lam, Q, m_work);
     Matrix A;
     detail::extractMinor(m_A, j, A);
     commit(std::move(A), std::move(lam), std::move(Q));
@@ -217,7 +217,7 @@ class EigenUpdater {
     const Vector z = m_Q.adjoint() * uv;
     RealVector lam;
     Matrix Q;
-    detail::updateDecomposition(detail::SecularKind::RankOne, m_Q, m_lambda, z, rho, Index(-1), lam, Q);
+    detail::updateDecomposition(detail::SecularKind::RankOne, m_Q, m_lambda, z, rho, Index(-1), lam, Q, m_work);
     Matrix A = m_A;
     // Scalar loops (not an Eigen outer product): Eigen's SSE pset1 of a stack std::complex<float> is a misaligned
     // 8-byte load that UBSan reports.
@@ -314,6 +314,12 @@ class EigenUpdater {
     }
     m_info = ok ? Eigen::Success : Eigen::NoConvergence;
     if (!ok) return;
+    // Workspace of the real vector update (n x (n+1) plus room for a few appends), allocated once here so that
+    // a stream of updates does not allocate (and page-fault) it each time.
+    if constexpr (!Eigen::NumTraits<Scalar>::IsComplex) {
+      const Index need = a.rows() * (a.rows() + 1);
+      if (m_work.size() < need) m_work.resize(need + need / 8 + 64);
+    }
     m_A = std::move(a);
     m_lambda = std::move(lam);
     m_Q = std::move(Q);
@@ -335,6 +341,7 @@ class EigenUpdater {
 
   Matrix m_A, m_Q;
   RealVector m_lambda;
+  detail::RealVec<RealScalar> m_work;  // scratch of the vector update (reused, grown on demand; not state)
   Eigen::ComputationInfo m_info = Eigen::InvalidInput;
   RealScalar m_driftThreshold = RealScalar(0);
   Index m_checkEvery = 0, m_sinceCheck = 0, m_updates = 0, m_redecompositions = 0;

@@ -17,9 +17,20 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <Eigen/Core>
+
+#ifndef DPTZ_SECULAR_GUESS_POLES
+// Poles kept exact on each side in the initial-guess model (n = 1000, random: 3.37 evaluations of f per root,
+// 3.59 with 2, 3.85 with 1).
+#define DPTZ_SECULAR_GUESS_POLES 4
+#endif
 
 namespace dptz {
 namespace detail {
@@ -115,36 +126,91 @@ int solveQuadratic(Real A, Real B, Real C, Real& r1, Real& r2) {
   return 2;
 }
 
+/// sum_j w_j t_j and sum_j w_j t_j^2 with t_j = 1 / ((d_j - dO) - tau), j < m: four independent accumulators
+/// (the divisions pipeline), ~2x faster than one running sum; for double with SSE2, two packed ones.
+template <typename Real>
+inline void poleSums(const Real* d, const Real* w, Eigen::Index m, Real dO, Real tau, Real& s, Real& ds) {
+#ifdef __SSE2__
+  if constexpr (std::is_same<Real, double>::value) {  // packed divisions: measured ~1.35x faster than scalar
+    const __m128d vO = _mm_set1_pd(dO), vt = _mm_set1_pd(tau), one = _mm_set1_pd(1.0);
+    __m128d p0 = _mm_setzero_pd(), p1 = p0, q0 = p0, q1 = p0;
+    const Eigen::Index m4 = m - m % 4;
+    for (Eigen::Index j = 0; j < m4; j += 4) {
+      const __m128d t0 = _mm_div_pd(one, _mm_sub_pd(_mm_sub_pd(_mm_loadu_pd(d + j), vO), vt));
+      const __m128d t1 = _mm_div_pd(one, _mm_sub_pd(_mm_sub_pd(_mm_loadu_pd(d + j + 2), vO), vt));
+      const __m128d u0 = _mm_mul_pd(_mm_loadu_pd(w + j), t0), u1 = _mm_mul_pd(_mm_loadu_pd(w + j + 2), t1);
+      p0 = _mm_add_pd(p0, u0), p1 = _mm_add_pd(p1, u1);
+      q0 = _mm_add_pd(q0, _mm_mul_pd(u0, t0)), q1 = _mm_add_pd(q1, _mm_mul_pd(u1, t1));
+    }
+    double a[2], b[2];
+    _mm_storeu_pd(a, _mm_add_pd(p0, p1));
+    _mm_storeu_pd(b, _mm_add_pd(q0, q1));
+    Real ps = a[0] + a[1], qs = b[0] + b[1];
+    for (Eigen::Index j = m4; j < m; ++j) {
+      const Real t = Real(1) / ((d[j] - dO) - tau), u = w[j] * t;
+      ps += u, qs += u * t;
+    }
+    s = ps, ds = qs;
+    return;
+  }
+#endif
+  Real p0(0), p1(0), p2(0), p3(0), q0(0), q1(0), q2(0), q3(0);
+  const Eigen::Index m4 = m - m % 4;
+  for (Eigen::Index j = 0; j < m4; j += 4) {
+    const Real t0 = Real(1) / ((d[j] - dO) - tau), t1 = Real(1) / ((d[j + 1] - dO) - tau);
+    const Real t2 = Real(1) / ((d[j + 2] - dO) - tau), t3 = Real(1) / ((d[j + 3] - dO) - tau);
+    const Real u0 = w[j] * t0, u1 = w[j + 1] * t1, u2 = w[j + 2] * t2, u3 = w[j + 3] * t3;
+    p0 += u0, p1 += u1, p2 += u2, p3 += u3;
+    q0 += u0 * t0, q1 += u1 * t1, q2 += u2 * t2, q3 += u3 * t3;
+  }
+  for (Eigen::Index j = m4; j < m; ++j) {
+    const Real t = Real(1) / ((d[j] - dO) - tau), u = w[j] * t;
+    p0 += u, q0 += u * t;
+  }
+  s = (p0 + p1) + (p2 + p3);
+  ds = (q0 + q1) + (q2 + q3);
+}
+
+/// The "middle way" step (as ?laed4) between poles at distances dL < 0 < dR from the current point, where
+/// f = value, dpsi / dphi = slopes of the left / right pole sums, b = slope of the linear part (split evenly):
+/// the zero of c + s1/(dL - D) + s2/(dR - D) matching f and the slopes; NaN when the quadratic has no root.
+template <typename Real>
+Real middleWayStep(Real f, Real dpsi, Real dphi, Real b, Real dL, Real dR) {
+  const Real s1 = (dpsi + b / Real(2)) * dL * dL, s2 = (dphi + b / Real(2)) * dR * dR;
+  const Real c = f - s1 / dL - s2 / dR;
+  Real r1, r2;
+  // c D^2 - (c (dL + dR) + s1 + s2) D + f dL dR = 0
+  if (solveQuadratic(c, -(c * (dL + dR) + s1 + s2), f * dL * dR, r1, r2) > 0) return (r1 > dL && r1 < dR) ? r1 : r2;
+  return std::numeric_limits<Real>::quiet_NaN();
+}
+
 /// One root of f between pole L and pole R (L = -1: no pole on the left; R = K: none on the right). For an
 /// exterior root, extent is the signed distance from the single pole to a point where f has the right sign.
-/// Safeguarded: a bracket [lo, hi] (f(lo) < 0 < f(hi)) is kept; each step is the zero of a rational model that
-/// matches f and f' at the current point (the nearer pole and the farther one for interior roots, as in ?laed4),
-/// replaced by bisection whenever it leaves the bracket.
+/// Safeguarded: a bracket [lo, hi] (f(lo) < 0 < f(hi)) is kept. Interior roots (as ?laed4): f at the midpoint of
+/// the interval picks the origin (the nearer pole; the same evaluation serves both origins), the initial guess is
+/// the root of the model "both neighbouring poles exact + a constant" fitted there, then each step is the zero of
+/// the "middle way" model (psi and phi each replaced by one pole matching value and slope at the current point).
+/// A step that leaves the bracket is replaced by bisection.
 template <typename Real>
 void secularRoot(const RealVec<Real>& d, const RealVec<Real>& w, Real a, Real b, Eigen::Index L, Eigen::Index R,
                  Real extent, Eigen::Index& originOut, Real& tauOut) {
   using std::abs;
   const Eigen::Index K = d.size();
   const Real eps = std::numeric_limits<Real>::epsilon();
+  using std::sqrt;
+  const Real sqrtEps = sqrt(eps);
   struct Eval {
     Real f, psi, dpsi, phi, dphi, err;
   };
+  // Sums over the poles left of the root (psi, all terms < 0) and right of it (phi, all terms > 0).
   auto eval = [&](Eigen::Index o, Real tau) {
 #ifdef DPTZ_COUNT_EVAL
     DPTZ_COUNT_EVAL
 #endif
     Eval e{Real(0), Real(0), Real(0), Real(0), Real(0), Real(0)};
     const Real dO = d[o];
-    for (Eigen::Index j = 0; j <= L; ++j) {
-      const Real t = Real(1) / ((d[j] - dO) - tau), u = w[j] * t;
-      e.psi += u;
-      e.dpsi += u * t;
-    }
-    for (Eigen::Index j = R; j < K; ++j) {
-      const Real t = Real(1) / ((d[j] - dO) - tau), u = w[j] * t;
-      e.phi += u;
-      e.dphi += u * t;
-    }
+    if (L >= 0) poleSums(d.data(), w.data(), L + 1, dO, tau, e.psi, e.dpsi);
+    if (R < K) poleSums(d.data() + R, w.data() + R, K - R, dO, tau, e.phi, e.dphi);
     const Real lin0 = a + b * dO, lin1 = b * tau;
     e.f = lin0 + lin1 + e.psi + e.phi;
     e.err = abs(lin0) + abs(lin1) + abs(e.psi) + abs(e.phi);
@@ -156,19 +222,59 @@ void secularRoot(const RealVec<Real>& d, const RealVec<Real>& w, Real a, Real b,
   bool haveEval = false;
   Eval first{};
   if (L >= 0 && R < K) {
-    // Midpoint decides the origin (the nearer pole); its evaluation also gives the first model step.
-    const Real mid = (d[R] - d[L]) / Real(2);
+    const Real delta = d[R] - d[L], mid = delta / Real(2);
     first = eval(L, mid);
     if (first.f == Real(0)) {
       originOut = L;
       tauOut = mid;
       return;
     }
-    if (first.f > Real(0)) {
-      o = L, lo = Real(0), hi = mid, tau = mid;
-      haveEval = true;
+    // f(mid) > 0: root in (d_L, mid], origin L; else in [mid, d_R), origin R (tau < 0).
+    const bool left = first.f > Real(0);
+    o = left ? L : R;
+    lo = left ? Real(0) : -mid;
+    hi = left ? mid : Real(0);
+    const Real tmid = left ? mid : -mid;
+    // Initial guess: C + w_L/(dL - tau) + w_R/(dR - tau) = 0 with dL = d_L - d_o, dR = d_R - d_o (one is 0) and
+    // C = f(mid) minus those two terms at mid; the constant coefficient is then exact (w_L dR + w_R dL).
+    // Initial guess: the root of a model fitted at mid with the 2P nearest poles (L-P+1..L, R..R+P-1) exact and
+    // the rest of f (the other poles and b x) linear, C + C1 (x - mid); found by the same middle-way iteration
+    // on the O(P) model (bracketed, a few steps).
+    constexpr int P = DPTZ_SECULAR_GUESS_POLES;
+    Real md[2 * P], mw[2 * P];  // model poles (relative to d_o) and weights; the first P lie left of the root
+    Real C = first.f, C1 = first.dpsi + first.dphi + b;
+    for (int q = 0; q < 2 * P; ++q) {
+      const Eigen::Index j = q < P ? L - q : R + (q - P);
+      const bool in = j >= 0 && j < K;
+      md[q] = in ? d[j] - d[o] : (q < P ? Real(-1) : Real(1));
+      mw[q] = in ? w[j] : Real(0);
+      const Real t = Real(1) / (md[q] - tmid);
+      C -= mw[q] * t;
+      C1 -= mw[q] * t * t;
+    }
+    C1 = (std::max)(Real(0), C1);
+    const Real dL = md[0], dR = md[P];
+    Real guess = tmid, mlo = lo, mhi = hi;
+    for (int pass = 0; pass < 12; ++pass) {
+      Real g = C + C1 * (guess - tmid), gl(0), gr(0);
+      for (int q = 0; q < 2 * P; ++q) {
+        const Real t = Real(1) / (md[q] - guess), u = mw[q] * t;
+        g += u;
+        (q < P ? gl : gr) += u * t;
+      }
+      if (g == Real(0)) break;
+      (g < Real(0) ? mlo : mhi) = guess;
+      Real next = guess + middleWayStep(g, gl, gr, C1, dL - guess, dR - guess);
+      if (!(next > mlo && next < mhi)) next = mlo + (mhi - mlo) / Real(2);
+      const bool settled = abs(next - guess) <= Real(4) * eps * abs(next);
+      guess = next;
+      if (settled) break;
+    }
+    if (guess > lo && guess < hi) {
+      tau = guess;
     } else {
-      o = R, lo = -mid, hi = Real(0), tau = -mid;  // same point seen from the right pole: re-evaluate there
+      tau = tmid;
+      haveEval = true;  // fall back to the model step from the midpoint evaluation
     }
   } else if (R >= K) {  // right exterior
     o = L, lo = Real(0), hi = extent, tau = extent / Real(2);
@@ -190,13 +296,7 @@ void secularRoot(const RealVec<Real>& d, const RealVec<Real>& w, Real a, Real b,
     // Rational model step (Delta = change of tau).
     Real step = std::numeric_limits<Real>::quiet_NaN();
     if (L >= 0 && R < K) {
-      const Real dL = (d[L] - d[o]) - tau, dR = (d[R] - d[o]) - tau;
-      const Real s1 = (e.dpsi + b / Real(2)) * dL * dL, s2 = (e.dphi + b / Real(2)) * dR * dR;
-      const Real c = e.f - s1 / dL - s2 / dR;
-      Real r1, r2;
-      // c D^2 - (c (dL + dR) + s1 + s2) D + f dL dR = 0
-      if (solveQuadratic(c, -(c * (dL + dR) + s1 + s2), e.f * dL * dR, r1, r2) > 0)
-        step = (r1 > dL && r1 < dR) ? r1 : r2;
+      step = middleWayStep(e.f, e.dpsi, e.dphi, b, (d[L] - d[o]) - tau, (d[R] - d[o]) - tau);
     } else {
       const bool right = R >= K;
       const Real dp = right ? (d[L] - d[o]) - tau : (d[R] - d[o]) - tau;
@@ -208,13 +308,19 @@ void secularRoot(const RealVec<Real>& d, const RealVec<Real>& w, Real a, Real b,
         step = right ? (r1 > dp ? r1 : r2) : (r1 < dp ? r1 : r2);
     }
     Real next = tau + step;
+    bool modelStep = true;
     if (!(next > lo && next < hi)) {
       if (done) break;
       next = lo + (hi - lo) / Real(2);
+      modelStep = false;
     }
     if (next == tau) break;
+    // A model step this small ends the iteration without another evaluation: the model's error shrinks (at
+    // least) quadratically, |error after| ~ c |step|^2 / |tau| with measured c ~ 1e-3..1e-2, so a step below
+    // 8 sqrt(eps) |tau| leaves ~eps |tau| (random n = 1000: 3.22 evaluations per root, 3.37 with sqrt(eps)).
+    const bool tiny = modelStep && abs(step) <= Real(8) * sqrtEps * abs(next);
     tau = next;
-    if (done) break;
+    if (done || tiny) break;
   }
   originOut = o;
   tauOut = tau;
@@ -271,23 +377,35 @@ RealVec<Real> recomputeZ(SecularKind kind, const RealVec<Real>& d, const Secular
   using std::sqrt;
   const Eigen::Index K = d.size();
   RealVec<Real> zh(K);
+  // prod over m in [m0, m1) of num(m) / den(m), in two interleaved running products (independent multiply
+  // chains: ~2x faster; each factor lies on the same side of 1 within a range, so neither half can overflow
+  // where the whole product would not).
+  auto prod = [](Eigen::Index m0, Eigen::Index m1, auto&& factor) {
+    Real p0(1), p1(1);
+    Eigen::Index m = m0;
+    for (; m + 1 < m1; m += 2) p0 *= factor(m), p1 *= factor(m + 1);
+    if (m < m1) p0 *= factor(m);
+    return p0 * p1;
+  };
   for (Eigen::Index i = 0; i < K; ++i) {
     Real p(1);
+    const Real di = d[i];
+    auto below = [&](Eigen::Index m) { return r.diff(d, i, m) / (di - d[m]); };  // (d_i - x_m)/(d_i - d_m)
     if (kind == SecularKind::RankOne) {
       // z_i^2 = (x_i - d_i)/rho prod_{m != i} (x_m - d_i)/(d_m - d_i)
       p = -r.diff(d, i, i) / param;
-      for (Eigen::Index m = 0; m < K; ++m)
-        if (m != i) p *= -r.diff(d, i, m) / (d[m] - d[i]);
+      p *= prod(0, i, below);
+      p *= prod(i + 1, K, [&](Eigen::Index m) { return r.diff(d, i, m) / (di - d[m]); });
     } else if (kind == SecularKind::Bordered) {
       // roots m = 0..K, root m in (d_{m-1}, d_m):
       // z_i^2 = (d_i - x_i)(x_{i+1} - d_i) prod_{m<i} (d_i - x_m)/(d_i - d_m) prod_{m>i+1} (x_m - d_i)/(d_{m-1} - d_i)
       p = r.diff(d, i, i) * -r.diff(d, i, i + 1);
-      for (Eigen::Index m = 0; m < i; ++m) p *= r.diff(d, i, m) / (d[i] - d[m]);
-      for (Eigen::Index m = i + 2; m <= K; ++m) p *= -r.diff(d, i, m) / (d[m - 1] - d[i]);
+      p *= prod(0, i, below);
+      p *= prod(i + 2, K + 1, [&](Eigen::Index m) { return r.diff(d, i, m) / (di - d[m - 1]); });
     } else {
       // the identity, paired form: prod_{m<i} (d_i - mu_m)/(d_i - d_m) prod_{m>=i} (mu_m - d_i)/(d_{m+1} - d_i)
-      for (Eigen::Index m = 0; m < i; ++m) p *= r.diff(d, i, m) / (d[i] - d[m]);
-      for (Eigen::Index m = i; m < K - 1; ++m) p *= -r.diff(d, i, m) / (d[m + 1] - d[i]);
+      p = prod(0, i, below);
+      p *= prod(i, K - 1, [&](Eigen::Index m) { return r.diff(d, i, m) / (di - d[m + 1]); });
     }
     zh[i] = p > Real(0) ? sqrt(p) : Real(0);
   }

@@ -160,6 +160,122 @@ void multiplyByReal(const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>&
   Eigen::Map<RealMat<Real>>(g, m, n).noalias() = Eigen::Map<const RealMat<Real>>(q, m, k) * V;
 }
 
+/// C = A B for real column-major blocks given by pointer and leading dimension (A m x k, B k x n, C m x n): BLAS
+/// ?gemm for float/double when LAPACK is available, else Eigen (noalias, no temporary).
+template <typename Real>
+void gemmStrided(Eigen::Index m, Eigen::Index n, Eigen::Index k, const Real* a, Eigen::Index lda, const Real* b,
+                 Eigen::Index ldb, Real* c, Eigen::Index ldc) {
+  if (m == 0 || n == 0) return;
+  using Stride = Eigen::OuterStride<>;
+  if (k == 0) {
+    Eigen::Map<RealMat<Real>, 0, Stride>(c, m, n, Stride(ldc)).setZero();
+    return;
+  }
+#ifdef DPTZ_HAS_LAPACKE
+  if constexpr (std::is_same<Real, double>::value || std::is_same<Real, float>::value) {
+    using lapack::Int;
+    lapack::gemm(Int(m), Int(n), Int(k), a, Int(lda), b, Int(ldb), c, Int(ldc));
+    return;
+  }
+#endif
+  Eigen::Map<RealMat<Real>, 0, Stride>(c, m, n, Stride(ldc)).noalias() =
+      Eigen::Map<const RealMat<Real>, 0, Stride>(a, m, k, Stride(lda)) *
+      Eigen::Map<const RealMat<Real>, 0, Stride>(b, k, n, Stride(ldb));
+}
+
+/// Fast path of updateDecomposition for real Q without deflation rotations: the solver's basis (columns of Q
+/// permuted and sign-flipped) is never formed. W (n x outRows) holds, column by
+/// column in output order (W lives in buf, grown only when too small), the secular eigenvector (normalized in
+/// the same pass) scattered to Q's column order
+/// with the signs folded in, or the signed unit vector of a deflated column; then the new eigenvectors are ONE
+/// GEMM Q W written straight into newQ (for remove(j): two row slabs of Q around row j, so Q is not copied; the
+/// columns are renormalized exactly in W beforehand: ||Q_{-j} w||^2 = 1 - (q_j^T w)^2).
+template <typename Real>
+void updateRealFast(SecularKind kind, const RealMat<Real>& Q, const SecularSolution<Real>& s,
+                    const std::vector<Eigen::Index>& perm, const RealVec<Real>& zs, Real sign, Eigen::Index removedRow,
+                    RealVec<Real>& newLambda, RealMat<Real>& newQ, RealVec<Real>& buf) {
+  using std::abs;
+  using std::sqrt;
+  const Eigen::Index n = Q.rows(), K = s.defl.d.size();
+  const Eigen::Index outRows = kind == SecularKind::Bordered ? n + 1 : (kind == SecularKind::Minor ? n - 1 : n);
+  // Output order: deflated values and roots merged ascending (a reflection reverses the roots' order).
+  struct Pair {
+    Real value;
+    Eigen::Index index;  // >= 0: root m; < 0: deflated entry -1 - t
+  };
+  std::vector<Pair> pairs;
+  pairs.reserve(std::size_t(outRows));
+  for (std::size_t t = 0; t < s.defl.deflated.size(); ++t)
+    pairs.push_back({sign * s.defl.deflatedValue[t] / s.scale, -1 - Eigen::Index(t)});
+  for (Eigen::Index m = 0; m < s.rootCount(); ++m) pairs.push_back({sign * s.root(m) / s.scale, m});
+  std::stable_sort(pairs.begin(), pairs.end(), [](const Pair& x, const Pair& y) { return x.value < y.value; });
+  eigen_assert(Eigen::Index(pairs.size()) == outRows);
+
+  const RealVec<Real> zh = recomputeZ(kind, s.defl.d, s.roots, s.param);
+  std::vector<Eigen::Index> col(static_cast<std::size_t>(K));  // Q column of kept pole k
+  RealVec<Real> sg(K), zk(K), v(K);               // its sign, its |z| (Minor renormalization), scratch
+  for (Eigen::Index k = 0; k < K; ++k) {
+    const Eigen::Index p = perm[std::size_t(s.defl.kept[std::size_t(k)])];
+    col[std::size_t(k)] = p;
+    sg[k] = zs[p] < Real(0) ? Real(-1) : Real(1);
+    zk[k] = abs(zs[p]);
+  }
+  if (buf.size() < n * outRows) buf.resize(n * outRows + n * outRows / 8 + 64);  // room for a few appends
+  Eigen::Map<RealMat<Real>> W(buf.data(), n, outRows);
+  newLambda.resize(outRows);
+  newQ.resize(outRows, outRows);
+  RealVec<Real> lastRow;
+  if (kind == SecularKind::Bordered) lastRow.setZero(outRows);
+  for (Eigen::Index t = 0; t < outRows; ++t) {
+    const Pair& pr = pairs[std::size_t(t)];
+    newLambda[t] = pr.value;
+    auto w = W.col(t);
+    w.setZero();
+    if (pr.index < 0) {
+      const Eigen::Index p = perm[std::size_t(s.defl.deflated[std::size_t(-1 - pr.index)])];
+      Real scale(1);
+      if (kind == SecularKind::Minor) {
+        const Real r = Real(1) - zs[p] * zs[p];
+        scale = r > Real(0) ? Real(1) / sqrt(r) : Real(1);
+      }
+      w[p] = (zs[p] < Real(0) ? Real(-1) : Real(1)) * scale;
+      continue;
+    }
+    const Eigen::Index m = pr.index;
+    Real big(0);
+    for (Eigen::Index i = 0; i < K; ++i) {
+      v[i] = zh[i] / s.roots.diff(s.defl.d, i, m);
+      big = (std::max)(big, abs(v[i]));
+    }
+    const Real last = kind == SecularKind::Bordered ? Real(-1) : Real(0);
+    big = (std::max)(big, abs(last));
+    // Two-pass norm: scale by the largest entry first (entries near a pole can be huge).
+    const Real inv = big > Real(0) ? Real(1) / big : Real(1);
+    Real ss = (last * inv) * (last * inv), dot(0);
+    for (Eigen::Index i = 0; i < K; ++i) {
+      v[i] *= inv;
+      ss += v[i] * v[i];
+      dot += zk[i] * v[i];
+    }
+    Real f = Real(1) / sqrt(ss);
+    if (kind == SecularKind::Minor) {  // q_j^T (Q w) = sum |z_k| v_k (signs folded)
+      const Real r = Real(1) - (dot * f) * (dot * f);
+      if (r > Real(0)) f /= sqrt(r);
+    }
+    for (Eigen::Index i = 0; i < K; ++i) w[col[std::size_t(i)]] = sg[i] * (v[i] * f);
+    if (kind == SecularKind::Bordered) lastRow[t] = last * inv * f;
+  }
+  // The single O(n^3) step.
+  if (kind == SecularKind::Minor) {
+    const Eigen::Index j = removedRow;
+    gemmStrided(j, outRows, n, Q.data(), n, W.data(), n, newQ.data(), outRows);
+    gemmStrided(n - 1 - j, outRows, n, Q.data() + j + 1, n, W.data(), n, newQ.data() + j, outRows);
+  } else {
+    gemmStrided(n, outRows, n, Q.data(), n, W.data(), n, newQ.data(), outRows);
+    if (kind == SecularKind::Bordered) newQ.row(n) = lastRow.transpose();
+  }
+}
+
 /// The vector part of an update of A = Q diag(lambda) Q^* (Q n x n unitary), z = Q^* v:
 ///   RankOne  A + rho v v^*          -> n x n
 ///   Bordered [[A, v], [v^*, c]]     -> (n+1) x (n+1)
@@ -170,7 +286,8 @@ void updateDecomposition(SecularKind kind, const Eigen::Matrix<Scalar, Eigen::Dy
                          const RealVec<typename Eigen::NumTraits<Scalar>::Real>& lambda,
                          const Eigen::Matrix<Scalar, Eigen::Dynamic, 1>& z, typename Eigen::NumTraits<Scalar>::Real param,
                          Eigen::Index removedRow, RealVec<typename Eigen::NumTraits<Scalar>::Real>& newLambda,
-                         Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>& newQ) {
+                         Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>& newQ,
+                         RealVec<typename Eigen::NumTraits<Scalar>::Real>& work) {
   using Real = typename Eigen::NumTraits<Scalar>::Real;
   using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
   using std::abs;
@@ -181,17 +298,29 @@ void updateDecomposition(SecularKind kind, const Eigen::Matrix<Scalar, Eigen::Dy
   std::vector<Eigen::Index> perm(static_cast<std::size_t>(n));
   for (Eigen::Index k = 0; k < n; ++k) perm[std::size_t(k)] = reflect ? n - 1 - k : k;
 
-  // Basis with the phases of z absorbed (Qt^* v = |z|), in the solver's pole order.
   RealVec<Real> d(n), za(n);
-  Matrix Qt(n, n);
   for (Eigen::Index k = 0; k < n; ++k) {
     const Eigen::Index p = perm[std::size_t(k)];
     d[k] = sign * lambda[p];
     za[k] = abs(z[p]);
+  }
+  const SecularSolution<Real> s = solveSecular(kind, d, za, sign * param);
+  if constexpr (!Eigen::NumTraits<Scalar>::IsComplex) {
+    // Fast path: no rotations, few deflations (each deflated column costs a full GEMM column here).
+    if (s.defl.rotations.empty() && !s.borderedAlone && s.rootCount() > 0 &&
+        Eigen::Index(s.defl.deflated.size()) * 8 <= n) {
+      const RealVec<Real> zs = z.real();
+      updateRealFast(kind, Q, s, perm, zs, sign, removedRow, newLambda, newQ, work);
+      return;
+    }
+  }
+  // General path: basis with the phases of z absorbed (Qt^* v = |z|), in the solver's pole order.
+  Matrix Qt(n, n);
+  for (Eigen::Index k = 0; k < n; ++k) {
+    const Eigen::Index p = perm[std::size_t(k)];
     const Scalar phase = za[k] > Real(0) ? Scalar(z[p] / za[k]) : Scalar(1);
     for (Eigen::Index i = 0; i < n; ++i) Qt(i, k) = Q(i, p) * phase;  // scalar loop: see EigenUpdater::rankOneUpdate
   }
-  const SecularSolution<Real> s = solveSecular(kind, d, za, sign * param);
   for (const auto& r : s.defl.rotations) {
     for (Eigen::Index i = 0; i < n; ++i) {
       const Scalar a = Qt(i, r.p), b = Qt(i, r.q);
