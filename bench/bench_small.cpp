@@ -1,6 +1,9 @@
 // Closed-form 2x2 / 3x3 (dptz/small.hpp) against Eigen, side by side, 10^4 matrices per iteration.
 //
-// Tables (n = matrices per iteration; counters: ns_per_matrix and matrices/s as items_per_second):
+// Tables (n = matrices per iteration, so the table script's time / 10^4 is the time per matrix; counters:
+// ns_per_matrix, matrices/s as items_per_second, and x_baseline = the table's baseline ns_per_matrix / this one, i.e.
+// how many times faster than the baseline, from the same run; single-thread paths on process CPU time, the
+// 2-thread table on wall time):
 //   small3_complex_abs2: eigen_selfadjoint (baseline: Eigen::SelfAdjointEigenSolver<Matrix3cd>, |V|^2 of its
 //                        vectors), dptz_closed_form (smallEigenvectorsAbs2 per matrix), dptz_batch_1thread
 //   small3_real_abs2:    eigen_computeDirect (baseline), eigen_selfadjoint, dptz_closed_form, dptz_batch_1thread
@@ -9,6 +12,9 @@
 // Run with OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 (the 2-thread path sets its own count).
 #include <dptz/small.hpp>
 
+#include <ctime>
+#include <map>
+#include <string>
 #include <vector>
 
 #include <Eigen/Eigenvalues>
@@ -30,125 +36,134 @@ const std::vector<M>& inputs() {
   return v;
 }
 
-void perMatrix(benchmark::State& state) {
+double now(bool wall) {
+  timespec t;
+  clock_gettime(wall ? CLOCK_MONOTONIC : CLOCK_PROCESS_CPUTIME_ID, &t);
+  return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+}
+
+/// Times the benchmark loop body (one call = kCount matrices) on process CPU time (wall time for multi-threaded
+/// paths) and sets the counters; the baseline of a table records its ns per matrix for the others' x_baseline.
+template <typename Body>
+void timed(benchmark::State& state, const std::string& table, bool baseline, bool wall, Body body) {
+  static std::map<std::string, double> baselineNs;
+  const double t0 = now(wall);
+  for (auto _ : state) body();
+  const double ns = (now(wall) - t0) * 1e9 / (double(state.iterations()) * kCount);
   state.SetItemsProcessed(std::int64_t(state.iterations()) * kCount);
-  state.counters["ns_per_matrix"] =
-      benchmark::Counter(double(kCount) * 1e-9, benchmark::Counter::kIsIterationInvariantRate |
-                                                    benchmark::Counter::kInvert);
+  state.counters["ns_per_matrix"] = ns;
+  if (baseline) {
+    baselineNs[table] = ns;
+    dptz_bench::markBaseline(state);
+  } else if (baselineNs.count(table)) {
+    state.counters["x_baseline"] = baselineNs[table] / ns;
+  }
 }
 
 template <typename M>
-void eigenSelfAdjoint(benchmark::State& state, bool baseline) {
+using AbsOut = std::vector<Eigen::Matrix<typename M::RealScalar, M::RowsAtCompileTime, M::RowsAtCompileTime>>;
+
+template <typename M>
+void eigenSelfAdjoint(benchmark::State& state, const std::string& table, bool baseline) {
   const auto& A = inputs<M>();
-  std::vector<Eigen::Matrix<typename M::RealScalar, M::RowsAtCompileTime, M::RowsAtCompileTime>> W(A.size());
+  AbsOut<M> W(A.size());
   Eigen::SelfAdjointEigenSolver<M> es;
-  for (auto _ : state) {
+  timed(state, table, baseline, false, [&] {
     for (std::size_t i = 0; i < A.size(); ++i) {
       es.compute(A[i]);
       W[i] = es.eigenvectors().cwiseAbs2();
     }
     benchmark::DoNotOptimize(W.data());
     benchmark::ClobberMemory();
-  }
-  if (baseline) dptz_bench::markBaseline(state);
-  perMatrix(state);
+  });
 }
 
 template <typename M>
-void eigenDirect(benchmark::State& state) {
+void eigenDirect(benchmark::State& state, const std::string& table) {
   const auto& A = inputs<M>();
-  std::vector<Eigen::Matrix<typename M::RealScalar, M::RowsAtCompileTime, M::RowsAtCompileTime>> W(A.size());
+  AbsOut<M> W(A.size());
   Eigen::SelfAdjointEigenSolver<M> es;
-  for (auto _ : state) {
+  timed(state, table, true, false, [&] {
     for (std::size_t i = 0; i < A.size(); ++i) {
       es.computeDirect(A[i]);
       W[i] = es.eigenvectors().cwiseAbs2();
     }
     benchmark::DoNotOptimize(W.data());
     benchmark::ClobberMemory();
-  }
-  dptz_bench::markBaseline(state);
-  perMatrix(state);
+  });
 }
 
 template <typename M>
-void closedForm(benchmark::State& state) {
+void closedForm(benchmark::State& state, const std::string& table) {
   const auto& A = inputs<M>();
-  std::vector<Eigen::Matrix<typename M::RealScalar, M::RowsAtCompileTime, M::RowsAtCompileTime>> W(A.size());
-  for (auto _ : state) {
+  AbsOut<M> W(A.size());
+  timed(state, table, false, false, [&] {
     for (std::size_t i = 0; i < A.size(); ++i) W[i] = dptz::smallEigenvectorsAbs2(A[i]);
     benchmark::DoNotOptimize(W.data());
     benchmark::ClobberMemory();
-  }
-  perMatrix(state);
+  });
 }
 
 template <typename M>
-void batch(benchmark::State& state, int threads, bool baseline) {
+void batch(benchmark::State& state, const std::string& table, int threads, bool baseline, bool wall) {
   const auto& A = inputs<M>();
-  std::vector<Eigen::Matrix<typename M::RealScalar, M::RowsAtCompileTime, M::RowsAtCompileTime>> W(A.size());
+  AbsOut<M> W(A.size());
   dptz::SmallOptions opt;
   opt.threads = threads;
-  for (auto _ : state) {
+  timed(state, table, baseline, wall, [&] {
     dptz::eigenvectorsAbs2Batch(A.begin(), A.end(), W.begin(), opt);
     benchmark::DoNotOptimize(W.data());
     benchmark::ClobberMemory();
-  }
-  if (baseline) dptz_bench::markBaseline(state);
+  });
   state.counters["threads"] = threads;
-  perMatrix(state);
 }
 
 template <typename M>
-void smallSolver(benchmark::State& state) {
+void smallSolver(benchmark::State& state, const std::string& table) {
   const auto& A = inputs<M>();
   std::vector<M> V(A.size());
   dptz::SmallEigenSolver<M> es;
-  for (auto _ : state) {
+  timed(state, table, false, false, [&] {
     for (std::size_t i = 0; i < A.size(); ++i) V[i] = es.compute(A[i]).eigenvectors();
     benchmark::DoNotOptimize(V.data());
     benchmark::ClobberMemory();
-  }
-  perMatrix(state);
+  });
 }
 
 template <typename M>
-void eigenVectors(benchmark::State& state) {
+void eigenVectors(benchmark::State& state, const std::string& table) {
   const auto& A = inputs<M>();
   std::vector<M> V(A.size());
   Eigen::SelfAdjointEigenSolver<M> es;
-  for (auto _ : state) {
+  timed(state, table, true, false, [&] {
     for (std::size_t i = 0; i < A.size(); ++i) V[i] = es.compute(A[i]).eigenvectors();
     benchmark::DoNotOptimize(V.data());
     benchmark::ClobberMemory();
-  }
-  dptz_bench::markBaseline(state);
-  perMatrix(state);
+  });
 }
 
 using C3 = Eigen::Matrix3cd;
 using R3 = Eigen::Matrix3d;
 
 const bool registered = [] {
-  benchmark::RegisterBenchmark("small3_complex_abs2/eigen_selfadjoint/10000",
-                               [](benchmark::State& s) { eigenSelfAdjoint<C3>(s, true); });
-  benchmark::RegisterBenchmark("small3_complex_abs2/dptz_closed_form/10000", closedForm<C3>);
-  benchmark::RegisterBenchmark("small3_complex_abs2/dptz_batch_1thread/10000",
-                               [](benchmark::State& s) { batch<C3>(s, 1, false); });
-  benchmark::RegisterBenchmark("small3_real_abs2/eigen_computeDirect/10000", eigenDirect<R3>);
-  benchmark::RegisterBenchmark("small3_real_abs2/eigen_selfadjoint/10000",
-                               [](benchmark::State& s) { eigenSelfAdjoint<R3>(s, false); });
-  benchmark::RegisterBenchmark("small3_real_abs2/dptz_closed_form/10000", closedForm<R3>);
-  benchmark::RegisterBenchmark("small3_real_abs2/dptz_batch_1thread/10000",
-                               [](benchmark::State& s) { batch<R3>(s, 1, false); });
-  benchmark::RegisterBenchmark("small3_complex_batch/dptz_batch_1thread/10000",
-                               [](benchmark::State& s) { batch<C3>(s, 1, true); })
+  const std::string c = "small3_complex_abs2", r = "small3_real_abs2", bt = "small3_complex_batch",
+                    v = "small3_complex_vectors", n = "/10000";
+  using S = benchmark::State;
+  benchmark::RegisterBenchmark((c + "/eigen_selfadjoint" + n).c_str(), [c](S& s) { eigenSelfAdjoint<C3>(s, c, true); });
+  benchmark::RegisterBenchmark((c + "/dptz_closed_form" + n).c_str(), [c](S& s) { closedForm<C3>(s, c); });
+  benchmark::RegisterBenchmark((c + "/dptz_batch_1thread" + n).c_str(),
+                               [c](S& s) { batch<C3>(s, c, 1, false, false); });
+  benchmark::RegisterBenchmark((r + "/eigen_computeDirect" + n).c_str(), [r](S& s) { eigenDirect<R3>(s, r); });
+  benchmark::RegisterBenchmark((r + "/eigen_selfadjoint" + n).c_str(), [r](S& s) { eigenSelfAdjoint<R3>(s, r, false); });
+  benchmark::RegisterBenchmark((r + "/dptz_closed_form" + n).c_str(), [r](S& s) { closedForm<R3>(s, r); });
+  benchmark::RegisterBenchmark((r + "/dptz_batch_1thread" + n).c_str(), [r](S& s) { batch<R3>(s, r, 1, false, false); });
+  benchmark::RegisterBenchmark((bt + "/dptz_batch_1thread" + n).c_str(), [bt](S& s) { batch<C3>(s, bt, 1, true, true); })
       ->UseRealTime();
-  benchmark::RegisterBenchmark("small3_complex_batch/dptz_batch_2threads/10000",
-                               [](benchmark::State& s) { batch<C3>(s, 2, false); })
+  benchmark::RegisterBenchmark((bt + "/dptz_batch_2threads" + n).c_str(),
+                               [bt](S& s) { batch<C3>(s, bt, 2, false, true); })
       ->UseRealTime();
-  benchmark::RegisterBenchmark("small3_complex_vectors/eigen_selfadjoint/10000", eigenVectors<C3>);
-  benchmark::RegisterBenchmark("small3_complex_vectors/dptz_small_solver/10000", smallSolver<C3>);
+  benchmark::RegisterBenchmark((v + "/eigen_selfadjoint" + n).c_str(), [v](S& s) { eigenVectors<C3>(s, v); });
+  benchmark::RegisterBenchmark((v + "/dptz_small_solver" + n).c_str(), [v](S& s) { smallSolver<C3>(s, v); });
   return true;
 }();
 

@@ -88,11 +88,16 @@ void randomSweep(std::uint64_t seed) {
   const double eps = std::numeric_limits<double>::epsilon();
   double worstWellSeparated = 0, worstScaled = 0;
   int wellSeparated = 0;
-  for (int t = 0; t < kSamples; ++t) {
-    const Eigen::Matrix<S, N, N> A = randomSmall<S, N>(g);
+  // the same matrices through the batch (its structure-of-arrays kernel) as well
+  std::vector<Eigen::Matrix<S, N, N>> As(static_cast<std::size_t>(kSamples));
+  for (auto& A : As) A = randomSmall<S, N>(g);
+  std::vector<Eigen::Matrix<double, N, N>> Wb(As.size());
+  dptz::eigenvectorsAbs2Batch(As.begin(), As.end(), Wb.begin());
+  for (std::size_t t = 0; t < As.size(); ++t) {
+    const Eigen::Matrix<S, N, N>& A = As[t];
     const Ref<S, N> ref = reference<S, N>(A);
     const Eigen::Matrix<double, N, N> W = dptz::smallEigenvectorsAbs2(A);
-    const double err = (W - ref.W).cwiseAbs().maxCoeff();
+    const double err = std::max((W - ref.W).cwiseAbs().maxCoeff(), (Wb[t] - ref.W).cwiseAbs().maxCoeff());
     if (ref.gap >= 1e-3L * ref.norm) {
       worstWellSeparated = std::max(worstWellSeparated, err);
       ++wellSeparated;
@@ -357,6 +362,59 @@ TEST(Small, BatchMatchesSingleAndIsThreadIndependent) {
   EXPECT_TRUE(dptz::eigenvectorsAbs2Batch(Bs.begin(), Bs.begin(), WB.begin()) == WB.begin());
 }
 
+/// The batch on the hard inputs (extreme scales, subnormal and huge entries, repeated and nearly repeated
+/// eigenvalues, diagonal, scalar, nearly scalar, Hermitian only to within the tolerance): every lane that leaves the
+/// vectorized fast path or the vectorized input screen must come out as the single-matrix path's result.
+TEST(Small, BatchHardInputsMatchSingle) {
+  std::mt19937_64 g(21);
+  std::vector<Eigen::Matrix3cd> As;
+  for (int t = 0; t < 40; ++t) {
+    const Eigen::Matrix3cd A = randomSmall<std::complex<double>, 3>(g);
+    for (double s : {1.0, 1e-150, 1e-30, 1e30, 1e150, 1e-300, 1e300}) As.push_back(A * s);
+    Eigen::Matrix3cd D = A;  // pair gap ~1e-9 relative, and an exact pair
+    Eigen::SelfAdjointEigenSolver<Eigen::Matrix3cd> es(A);
+    Eigen::Vector3d l = es.eigenvalues();
+    l(1) = l(0) + 1e-9 * (l(2) - l(0));
+    As.push_back(es.eigenvectors() * l.asDiagonal() * es.eigenvectors().adjoint());
+    l(1) = l(0);
+    As.push_back(es.eigenvectors() * l.asDiagonal() * es.eigenvectors().adjoint());
+    D = Eigen::Matrix3cd::Identity() * 3.0 + A * 1e-14;  // nearly scalar
+    As.push_back(D);
+    D = A;
+    D(1, 0) += std::complex<double>(1e-14, 0);  // Hermitian only to ~1e-14 relative: the scalar check accepts it
+    As.push_back(D);
+  }
+  As.push_back(Eigen::Matrix3cd::Zero());
+  As.push_back(Eigen::Matrix3cd::Identity());
+  As.push_back(Eigen::Vector3cd(3, 1, 2).asDiagonal());
+  Eigen::Matrix3cd S = Eigen::Matrix3cd::Zero();
+  S(0, 0) = 4e-320;
+  S(1, 1) = 1e-320;
+  As.push_back(S);
+  std::vector<Eigen::Matrix3d> W(As.size());
+  dptz::eigenvectorsAbs2Batch(As.begin(), As.end(), W.begin());
+  for (std::size_t i = 0; i < As.size(); ++i) {
+    expectStochastic(W[i], 1e-14, "batch");
+    EXPECT_LE((W[i] - dptz::smallEigenvectorsAbs2(As[i])).cwiseAbs().maxCoeff(), 1e-15) << i;
+  }
+  // real and float ranges
+  std::vector<Eigen::Matrix3d> Rs(300);
+  for (auto& R : Rs) R = randomSmall<double, 3>(g);
+  Rs[7] *= 1e-200;
+  Rs[8] = Eigen::Matrix3d::Identity();
+  std::vector<Eigen::Matrix3d> WR(Rs.size());
+  dptz::eigenvectorsAbs2Batch(Rs.begin(), Rs.end(), WR.begin());
+  for (std::size_t i = 0; i < Rs.size(); ++i)
+    EXPECT_LE((WR[i] - dptz::smallEigenvectorsAbs2(Rs[i])).cwiseAbs().maxCoeff(), 1e-15) << i;
+  std::vector<Eigen::Matrix3cf> Fs(300);
+  for (auto& F : Fs) F = randomSmall<std::complex<float>, 3>(g);
+  Fs[3] *= 1e-30f;
+  std::vector<Eigen::Matrix3f> WF(Fs.size());
+  dptz::eigenvectorsAbs2Batch(Fs.begin(), Fs.end(), WF.begin());
+  for (std::size_t i = 0; i < Fs.size(); ++i)
+    EXPECT_LE((WF[i] - dptz::smallEigenvectorsAbs2(Fs[i])).cwiseAbs().maxCoeff(), 1e-6f) << i;
+}
+
 TEST(Small, BadInput) {
   Eigen::Matrix3cd A = Eigen::Matrix3cd::Identity();
   A(2, 1) = std::complex<double>(std::numeric_limits<double>::quiet_NaN(), 0);
@@ -389,6 +447,15 @@ TEST(Small, BadInput) {
   Ms[42] = Eigen::Matrix3d::Identity();
   DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2Batch(Ms.begin(), Ms.end(), Ws.begin()),
                       "dptz::eigenvectorsAbs2Batch: matrix 77: entry A(0, 2) is not finite");
+  // a valid matrix the vectorized screen leaves to the scalar checks (subnormal scale), then a bad one
+  Ms[10] = Eigen::Matrix3d::Identity() * 1e-310;
+  Ms[90] = C;
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2Batch(Ms.begin(), Ms.end(), Ws.begin()),
+                      "dptz::eigenvectorsAbs2Batch: matrix 77: entry A(0, 2) is not finite");
+  Ms[77] = Eigen::Matrix3d::Identity();
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2Batch(Ms.begin(), Ms.end(), Ws.begin()),
+                      "dptz::eigenvectorsAbs2Batch: matrix 90: matrix is not Hermitian");
+  EXPECT_EQ(Ws[0](0, 0), -1.0);
   dptz::SmallOptions bad;
   bad.clusterTolerance = std::numeric_limits<double>::quiet_NaN();
   DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2Batch(Ms.begin(), Ms.end(), Ws.begin(), bad), "clusterTolerance is NaN");

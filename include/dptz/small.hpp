@@ -267,30 +267,81 @@ struct BlockShape {
   static constexpr int in = N == 2 ? 4 : 9, out = N * N;
 };
 
-/// The SIMD loop over the lanes of one block (the kernel is force-inlined: one matrix per lane).
+/// One block: 3x3 through the structure-of-arrays fast path (fast3Lanes, vectorized over the block's lanes), its
+/// out-of-domain lanes (exactly those fast3 declines) recomputed one by one by kernel3, as the
+/// single-matrix path); 2x2 lane by lane (the kernel is force-inlined). count: live lanes (the rest is padding).
 template <int N, bool Cx, typename Real>
-DPTZ_SMALL_INLINE void simdBody(const Real (&in)[BlockShape<N>::in][kBlock], Real (&w)[BlockShape<N>::out][kBlock],
-                                Real relTol) {
-#ifdef _OPENMP
-#pragma omp simd
-#endif
-  for (std::ptrdiff_t l = 0; l < kBlock; ++l) {
-    Result<Real, N> r;
-    if constexpr (N == 2) {
+void simdLoop(const Real (&in)[BlockShape<N>::in][kBlock], Real (&w)[BlockShape<N>::out][kBlock], Real relTol,
+              std::ptrdiff_t count) {
+  if constexpr (N == 3) {
+    alignas(64) Real bad[kBlock];
+    fast3Lanes<Real, Cx, int(kBlock)>(in, relTol, w, bad);
+    for (std::ptrdiff_t l = 0; l < count; ++l) {
+      if (bad[l] == Real(0)) continue;
+      Result<Real, 3> r;
+      const Herm3<Real> h{in[0][l], in[1][l], in[2][l], in[3][l], in[4][l], in[5][l], in[6][l], in[7][l], in[8][l]};
+      kernel3<Real, Cx, false>(h, relTol, r);
+      for (int a = 0; a < 3; ++a)
+        for (int i = 0; i < 3; ++i) w[a * 3 + i][l] = r.w[a][i];
+    }
+  } else {
+    (void)count;
+    for (std::ptrdiff_t l = 0; l < kBlock; ++l) {
+      Result<Real, N> r;
       const Herm2<Real> h{in[0][l], in[1][l], in[2][l], in[3][l]};
       kernel2<Real, Cx, false>(h, relTol, r);
-    } else {
-      const Herm3<Real> h{in[0][l], in[1][l], in[2][l], in[3][l], in[4][l], in[5][l], in[6][l], in[7][l], in[8][l]};
-      if (!fast3<Real, Cx>(h, relTol, r)) kernel3<Real, Cx, false>(h, relTol, r);
+      for (int a = 0; a < N; ++a)
+        for (int i = 0; i < N; ++i) w[a * N + i][l] = r.w[a][i];
     }
-    for (int a = 0; a < N; ++a)
-      for (int i = 0; i < N; ++i) w[a * N + i][l] = r.w[a][i];
   }
 }
 
-template <int N, bool Cx, typename Real>
-void simdLoop(const Real (&in)[BlockShape<N>::in][kBlock], Real (&w)[BlockShape<N>::out][kBlock], Real relTol) {
-  simdBody<N, Cx, Real>(in, w, relTol);
+/// Vectorized input screen of one block: lane l passes (pass[l] = 1) when, with S = sum of |components| of matrix
+/// begin + l (finite only if every entry is), 1e-150 < S / 20 and S < 1e150 (float: 1e-15, 1e15), and
+/// max |A(r, c) - conj A(c, r)|^2 (quickValid's expressions) <= t^2 (S / 20)^2, t = hermitianTolerance. Since
+/// S / 20 < max|component| <= S, that implies quickValid (no rescaling there, and its bound t^2 max|A(r, c)|^2 is
+/// larger), so only the lanes that fail here need the scalar checks (Hermitian to worse than t / 20 relative, or
+/// extreme scales).
+template <int N, bool Cx, typename Real, typename InIt>
+void screenBlock(InIt first, std::ptrdiff_t begin, std::ptrdiff_t count, Real (&pass)[kBlock]) {
+  constexpr int C = Cx ? 2 : 1;
+  alignas(64) Real a[N * N * C][kBlock];
+  for (std::ptrdiff_t l = 0; l < kBlock; ++l) {
+    if (l < count) {
+      const auto& A = first[begin + l];
+      for (int c = 0; c < N; ++c)
+        for (int r = 0; r < N; ++r) {
+          a[(c * N + r) * C][l] = re(A.coeff(r, c));
+          if constexpr (Cx) a[(c * N + r) * C + 1][l] = im(A.coeff(r, c));
+        }
+    } else {
+      for (int k = 0; k < N * N * C; ++k) a[k][l] = Real(0);
+    }
+  }
+  using V = Lanes<Real, int(kBlock)>;
+  V S = vabs(V::load(a[0])), d2 = V::constant(Real(0));
+  for (int k = 1; k < N * N * C; ++k) S = S + vabs(V::load(a[k]));
+  for (int c = 0; c < N; ++c)
+    for (int r = c; r < N; ++r) {
+      V d = V::constant(Real(0));
+      if (r != c) {
+        const V x = V::load(a[(c * N + r) * C]), xt = V::load(a[(r * N + c) * C]);
+        d = (x - xt) * (x - xt);
+      }
+      if constexpr (Cx) {
+        const V y = V::load(a[(c * N + r) * C + 1]), yt = V::load(a[(r * N + c) * C + 1]);
+        d = r != c ? d + (y + yt) * (y + yt) : (y + yt) * (y + yt);
+      } else if (r == c) {
+        continue;
+      }
+      d2 = vmax(d2, d);
+    }
+  const Real lim = std::is_same<Real, float>::value ? Real(1e15) : Real(1e150);
+  const Real t = hermitianTolerance<Real>(N);
+  const V mcLow = S * V::constant(Real(1) / Real(20));
+  const V ok = (V::constant(Real(1) / lim) < mcLow) & (S < V::constant(lim)) &
+               (d2 <= V::constant(t * t) * (mcLow * mcLow));
+  vsel(ok, V::constant(Real(1)), V::constant(Real(0))).store(pass);
 }
 
 template <int N, bool Cx, typename Real, typename InIt, typename OutIt>
@@ -313,7 +364,7 @@ void batchBlock(InIt first, OutIt out, std::ptrdiff_t begin, std::ptrdiff_t coun
       for (int k = 0; k < NIn; ++k) in[k][l] = Real(0);  // padding lanes: the zero matrix
     }
   }
-  simdLoop<N, Cx, Real>(in, w, relTol);
+  simdLoop<N, Cx, Real>(in, w, relTol, count);
   for (std::ptrdiff_t l = 0; l < count; ++l) {
     Eigen::Matrix<Real, N, N> W;
     for (int a = 0; a < N; ++a)
@@ -348,17 +399,29 @@ OutputIt eigenvectorsAbs2Batch(InputIt first, InputIt last, OutputIt out, const 
   if (n == 0) return out;
   const std::ptrdiff_t blocks = (n + detail::small::kBlock - 1) / detail::small::kBlock;
 
-  // 1. validate (parallel); remember the first bad matrix and re-check it serially for the message.
-  std::ptrdiff_t bad = n;
+  // 1. validate (parallel, vectorized screen per block); from the first matrix the screen does not pass, the scalar
+  //    checks run serially in order and throw for the first bad matrix (the screen also rejects valid but extreme
+  //    input: subnormal or huge scales, Hermitian only to within the tolerance).
+  std::ptrdiff_t suspect = n;
 #ifdef _OPENMP
   const int nt = options.threads > 0 ? options.threads : omp_get_max_threads();
-#pragma omp parallel for num_threads(nt) schedule(static) reduction(min : bad) if (n >= 4096)
+#pragma omp parallel for num_threads(nt) schedule(static) reduction(min : suspect) if (blocks >= 64)
 #endif
-  for (std::ptrdiff_t i = 0; i < n; ++i)
-    if (!detail::small::quickValid<N>(first[i]) && i < bad) bad = i;
-  if (bad < n) {
-    const std::string w = std::string(where) + ": matrix " + std::to_string(bad);
-    const auto& A = first[bad];
+  for (std::ptrdiff_t b = 0; b < blocks; ++b) {
+    const std::ptrdiff_t begin = b * detail::small::kBlock;
+    const std::ptrdiff_t count = (std::min)(detail::small::kBlock, n - begin);
+    alignas(64) Real pass[detail::small::kBlock];
+    detail::small::screenBlock<N, Cx, Real>(first, begin, count, pass);
+    for (std::ptrdiff_t l = 0; l < count; ++l)
+      if (pass[l] == Real(0) && begin + l < suspect) {
+        suspect = begin + l;
+        break;
+      }
+  }
+  for (std::ptrdiff_t i = suspect; i < n; ++i) {
+    const auto& A = first[i];
+    if (detail::small::quickValid<N>(A)) continue;
+    const std::string w = std::string(where) + ": matrix " + std::to_string(i);
     detail::checkSquareFinite(w.c_str(), A);
     detail::checkHermitian(w.c_str(), A);
   }

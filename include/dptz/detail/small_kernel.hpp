@@ -1,7 +1,9 @@
 // dptz — closed-form kernels for 2x2 and 3x3 Hermitian matrices (internal).
 //
-// Branch-free scalar code (selects only; the only libm call is sqrt) so that the batched driver can run one matrix per
-// SIMD lane. Input is the lower triangle (real diagonal, complex or real sub-diagonal entries), already checked.
+// Branch-free scalar code (selects only; the only libm call is sqrt). The batched driver runs the 3x3 fast path
+// (fast3) as fast3Lanes, the same arithmetic on Eigen packets over a block of matrices (structure of arrays), and
+// this scalar code for the lanes the fast path declines. Input is the lower triangle (real diagonal, complex or real
+// sub-diagonal entries), already checked.
 //
 // 3x3 algorithm (all in normalized, shifted coordinates B' = (A/maxA - m I) / maxB, m = trace/3):
 //  1. the eigenvalue farthest from the other two ("far", the one of the sign of det B') from the trigonometric form
@@ -27,6 +29,8 @@
 #include <cstring>
 #include <limits>
 #include <type_traits>
+
+#include <Eigen/Core>
 
 #if defined(__GNUC__) || defined(__clang__)
 #define DPTZ_SMALL_INLINE inline __attribute__((always_inline))
@@ -482,6 +486,164 @@ DPTZ_SMALL_INLINE bool fast3(const Herm3<T>& in, T relTol, Result<T, 3>& out) {
   for (int a = 0; a < 3; ++a)
     for (int i = 0; i < 3; ++i) out.w[a][i] = clamp01(n[a][i] * is[i]);
   return true;
+}
+
+/// L lanes as L / PS Eigen packets (Eigen::internal: SSE2 at the compiler's default x86-64 target, AVX / AVX-512 /
+/// NEON / ... where the build enables them, plain scalars under EIGEN_DONT_VECTORIZE). Every operation runs on all
+/// packets, so the independent dependency chains of the packets interleave (the kernel is latency-bound per packet).
+template <typename T, int L>
+struct Lanes {
+  using Pk = typename Eigen::internal::find_best_packet<T, L>::type;
+  static constexpr int PS = Eigen::internal::unpacket_traits<Pk>::size, NP = L / PS;
+  static_assert(L % PS == 0, "Lanes: L must be a multiple of the packet size");
+  Pk p[NP];
+  static DPTZ_SMALL_INLINE Lanes constant(T x) {
+    Lanes r;
+    for (int k = 0; k < NP; ++k) r.p[k] = Eigen::internal::pset1<Pk>(x);
+    return r;
+  }
+  static DPTZ_SMALL_INLINE Lanes load(const T* x) {
+    Lanes r;
+    for (int k = 0; k < NP; ++k) r.p[k] = Eigen::internal::ploadu<Pk>(x + k * PS);
+    return r;
+  }
+  DPTZ_SMALL_INLINE void store(T* x) const {
+    for (int k = 0; k < NP; ++k) Eigen::internal::pstoreu(x + k * PS, p[k]);
+  }
+};
+#define DPTZ_SMALL_LANES_BINARY(NAME, EXPR)                                            \
+  template <typename T, int L>                                                         \
+  DPTZ_SMALL_INLINE Lanes<T, L> NAME(const Lanes<T, L>& a, const Lanes<T, L>& b) {     \
+    using namespace Eigen::internal;                                                   \
+    Lanes<T, L> r;                                                                     \
+    for (int k = 0; k < Lanes<T, L>::NP; ++k) r.p[k] = EXPR;                           \
+    return r;                                                                          \
+  }
+DPTZ_SMALL_LANES_BINARY(operator+, padd(a.p[k], b.p[k]))
+DPTZ_SMALL_LANES_BINARY(operator-, psub(a.p[k], b.p[k]))
+DPTZ_SMALL_LANES_BINARY(operator*, pmul(a.p[k], b.p[k]))
+DPTZ_SMALL_LANES_BINARY(operator/, pdiv(a.p[k], b.p[k]))
+DPTZ_SMALL_LANES_BINARY(vmax, pmax(a.p[k], b.p[k]))
+DPTZ_SMALL_LANES_BINARY(vmin, pmin(a.p[k], b.p[k]))
+DPTZ_SMALL_LANES_BINARY(operator<, pcmp_lt(a.p[k], b.p[k]))   // masks: all bits set where true
+DPTZ_SMALL_LANES_BINARY(operator<=, pcmp_le(a.p[k], b.p[k]))
+DPTZ_SMALL_LANES_BINARY(operator&, pand(a.p[k], b.p[k]))
+#undef DPTZ_SMALL_LANES_BINARY
+template <typename T, int L>
+DPTZ_SMALL_INLINE Lanes<T, L> operator-(const Lanes<T, L>& a) {
+  Lanes<T, L> r;
+  for (int k = 0; k < Lanes<T, L>::NP; ++k) r.p[k] = Eigen::internal::pnegate(a.p[k]);
+  return r;
+}
+template <typename T, int L>
+DPTZ_SMALL_INLINE Lanes<T, L> vabs(const Lanes<T, L>& a) {
+  Lanes<T, L> r;
+  for (int k = 0; k < Lanes<T, L>::NP; ++k) r.p[k] = Eigen::internal::pabs(a.p[k]);
+  return r;
+}
+/// Correctly rounded square roots: Eigen's double packets use the hardware instruction, but its float packets use a
+/// reciprocal-square-root estimate under EIGEN_FAST_MATH (the default; a few ulp off), so float goes lane by lane.
+template <typename T, int L>
+DPTZ_SMALL_INLINE Lanes<T, L> vsqrt(const Lanes<T, L>& a) {
+  Lanes<T, L> r;
+  if constexpr (std::is_same<T, double>::value) {
+    for (int k = 0; k < Lanes<T, L>::NP; ++k) r.p[k] = Eigen::internal::psqrt(a.p[k]);
+  } else {
+    alignas(64) T x[L];
+    a.store(x);
+    for (int l = 0; l < L; ++l) x[l] = std::sqrt(x[l]);
+    r = Lanes<T, L>::load(x);
+  }
+  return r;
+}
+/// mask ? a : b
+template <typename T, int L>
+DPTZ_SMALL_INLINE Lanes<T, L> vsel(const Lanes<T, L>& mask, const Lanes<T, L>& a, const Lanes<T, L>& b) {
+  Lanes<T, L> r;
+  for (int k = 0; k < Lanes<T, L>::NP; ++k) r.p[k] = Eigen::internal::pselect(mask.p[k], a.p[k], b.p[k]);
+  return r;
+}
+
+/// fast3 over L matrices at once, structure of arrays: in[k][l] = component k (d0 d1 d2 r10 i10 r20 i20 r21 i21) of
+/// lane l; writes w[3 a + i][l] = |v_i(a)|^2 and bad[l] = 1 for the lanes outside the fast path's domain, 0 for the
+/// others (a bad lane's w is garbage, possibly NaN: recompute it with kernel3, exactly as fast3 would decline it).
+/// The same arithmetic in the same order as fast3, written on Eigen's packets (Lanes) because GCC's vectorizer gives
+/// up on the scalar form (its selects, and the libm sqrt under -fmath-errno). Per matrix: 3 divisions and 2 square
+/// roots, no branch.
+template <typename T, bool Cx, int L>
+DPTZ_SMALL_INLINE void fast3Lanes(const T (&in)[9][L], T relTol, T (&w)[9][L], T (&bad)[L]) {
+  using V = Lanes<T, L>;
+  using Lim = Limits<T>;
+  constexpr bool isFloat = std::is_same<T, float>::value;
+  const T bigS = isFloat ? T(1048576.0) : T(1.2676506002282294e30);
+  const V zero = V::constant(T(0)), one = V::constant(T(1)), two = V::constant(T(2)), three = V::constant(T(3)),
+          half = V::constant(T(0.5)), third = V::constant(T(1.0 / 3.0));
+  const V d0 = V::load(in[0]), d1 = V::load(in[1]), d2 = V::load(in[2]);
+  const V r10 = V::load(in[3]), r20 = V::load(in[5]), r21 = V::load(in[7]);
+  V off = vmax(vmax(vabs(r10), vabs(r20)), vabs(r21));
+  V s10 = r10 * r10, s20 = r20 * r20, s21 = r21 * r21, triple;
+  if constexpr (Cx) {
+    const V i10 = V::load(in[4]), i20 = V::load(in[6]), i21 = V::load(in[8]);
+    off = vmax(off, vmax(vmax(vabs(i10), vabs(i20)), vabs(i21)));
+    s10 = s10 + i10 * i10, s20 = s20 + i20 * i20, s21 = s21 + i21 * i21;
+    const V pr = r10 * r21 - i10 * i21, pi = r10 * i21 + i10 * r21;
+    triple = r20 * pr + i20 * pi;
+  } else {
+    triple = r20 * (r10 * r21);
+  }
+  const V ma = vmax(vmax(vmax(vabs(d0), vabs(d1)), vabs(d2)), off);
+  const V m = (d0 + d1 + d2) * third;
+  const V e0 = d0 - m, e1 = d1 - m, e2 = d2 - m;
+  const V mb = vmax(vmax(vmax(vabs(e0), vabs(e1)), vabs(e2)), off);
+  // in the domain: ma < big, mb > small, mb > 64 eps ma (all false on NaN)
+  V ok = (ma < V::constant(bigS)) & (V::constant(T(1) / bigS) < mb) & (ma * V::constant(T(64) * Lim::eps) < mb);
+  const V m2 = (e0 + e1 + e2) * third;
+  const V c0 = e0 - m2, c1 = e1 - m2, c2 = e2 - m2;
+  // (out-of-domain lanes may turn Inf / NaN from here on: they are discarded; no traps, no branches)
+  const V P2 = (c0 * c0 + c1 * c1 + c2 * c2 + two * (s10 + s20 + s21)) * V::constant(T(1.0 / 6.0));
+  const V P = vsqrt(P2);
+  const V det = c0 * (c1 * c2 - s21) - c1 * s20 - c2 * s10 + two * triple;
+  const V rs = det / (two * P * P2);
+  const V upper = zero <= rs;
+  const V r = vmin(vabs(rs), one);
+  // farRootOneDivision
+  const V t = V::constant(T(1.7320688616740545)) +
+              r * (V::constant(T(0.33275260480385033)) +
+                   r * (V::constant(T(-0.091714386650363799)) +
+                        r * (V::constant(T(0.035008667085839738)) + r * V::constant(T(-0.0081293487384971018)))));
+  const V tt = t * t, f = t * (tt - three) - two * r, fp = three * (tt - one), fpp = V::constant(T(6)) * t;
+  const V inv = one / (two * fp * fp - f * fpp);
+  const V t1 = t - two * f * fp * inv, gN = two * fp * inv;
+  const V pt = P * (t1 - (t1 * (t1 * t1 - three) - two * r) * gN);
+  const V lf = vsel(upper, pt, -pt);
+  const V g = vsqrt(vmax(V::constant(T(12)) * P2 - three * pt * pt, zero));
+  ok = ok & (V::constant(T(kFastGap)) * mb <= g);
+  const V lp = (-lf - g) * half, hp = (-lf + g) * half;
+  // ascending (lf is beyond the pair: |lf| >= sqrt3 P >= g): the selects of fast3 as min / max, same values
+  const V l0 = vmin(lf, lp), l1 = vmax(lp, vmin(hp, lf)), l2 = vmax(lf, hp);
+  const V norm = vmax(vabs(l0 + m2 + m), vabs(l2 + m2 + m));
+  if (relTol >= T(0)) {
+    const V tol = V::constant(relTol) * norm;
+    ok = ok & (tol < l1 - l0) & (tol < l2 - l1);
+  } else {
+    ok = ok & (V::constant(T(3) * Lim::eps) * norm < g);
+  }
+  vsel(ok, zero, one).store(bad);
+  const V lam[3] = {l0, l1, l2};
+  V n[3][3], s[3];
+  for (int i = 0; i < 3; ++i) {
+    const V y0 = lam[i] - c0, y1 = lam[i] - c1, y2 = lam[i] - c2;
+    n[0][i] = y1 * y2 - s21;
+    n[1][i] = y0 * y2 - s20;
+    n[2][i] = y0 * y1 - s10;
+    s[i] = n[0][i] + n[1][i] + n[2][i];
+  }
+  const V s01 = s[0] * s[1];
+  const V iv = one / (s01 * s[2]);
+  const V i2 = iv * s01, i01 = iv * s[2];
+  const V is[3] = {i01 * s[1], i01 * s[0], i2};
+  for (int a = 0; a < 3; ++a)
+    for (int i = 0; i < 3; ++i) vmin(vmax(n[a][i] * is[i], zero), one).store(w[3 * a + i]);
 }
 
 }  // namespace small
