@@ -405,7 +405,7 @@ OutputIt eigenvectorsAbs2Batch(InputIt first, InputIt last, OutputIt out, const 
   std::ptrdiff_t suspect = n;
 #ifdef _OPENMP
   const int nt = options.threads > 0 ? options.threads : omp_get_max_threads();
-#pragma omp parallel for num_threads(nt) schedule(static) reduction(min : suspect) if (blocks >= 64)
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 16) reduction(min : suspect) if (blocks >= 64)
 #endif
   for (std::ptrdiff_t b = 0; b < blocks; ++b) {
     const std::ptrdiff_t begin = b * detail::small::kBlock;
