@@ -803,6 +803,47 @@ TEST(EigenvectorsAbs2Rows, RepeatedEigenvaluesShareTheProjectorDiagonal) {
   EXPECT_LE((Wi.array() - 0.25).abs().maxCoeff(), 4 * DBL_EPSILON);
 }
 
+TEST(EigenvectorsAbs2Rows, SweepAndPairedProductAgainstLongDouble) {
+  // The rows path takes a row from the tridiagonal form by the characteristic-polynomial sweep when every relative
+  // gap exceeds 1e-6 (random, graded), by the paired product otherwise (near pairs, Wilkinson). Both against a long
+  // double reference in the eps ||A|| / gap_i model, above the LAPACK crossover (n >= 32) and below.
+  const auto check = [](const MatrixXd& A, const std::vector<Index>& rows, const char* what) {
+    const MatrixXd ref = dptz_test::referenceAbs2LongDouble(A);
+    const VectorXd lambda = Eigen::SelfAdjointEigenSolver<MatrixXd>(A, Eigen::EigenvaluesOnly).eigenvalues();
+    const MatrixXd W = dptz::eigenvectorsAbs2(A, rows);
+    expectInUnitRange(W);
+    const double e = scaledError<double>(W, ref(rows, Eigen::all), relativeGaps(lambda), DBL_EPSILON);
+    std::printf("[measured] rows path, %s: max |W - W_ref| in units of eps ||A|| / gap_i: %.3g\n", what, e);
+    EXPECT_LE(e, Tol<double>::K) << what;
+    return W;
+  };
+  for (Index n : {20, 100}) {
+    check(dptz_test::randomHermitian<double>(n, 901 + std::uint64_t(n)), {0, n / 2, n - 1}, "random");
+    // graded: entries scaled by 10^(-(i + j) / 10), a 1e-20 range
+    MatrixXd G = dptz_test::randomHermitian<double>(n, 902 + std::uint64_t(n));
+    for (Index i = 0; i < n; ++i)
+      for (Index j = 0; j < n; ++j) G(i, j) *= std::pow(10.0, -double(i + j) * 10.0 / double(n));
+    check(G, {0, n - 1}, "graded");
+  }
+  // Wilkinson W21+ (pairs 1e-14 .. 1e-1 apart) embedded in a rotation: the paired product.
+  MatrixXd W21 = MatrixXd::Zero(21, 21);
+  for (Index k = 0; k < 21; ++k) W21(k, k) = std::abs(double(k - 10));
+  for (Index k = 0; k < 20; ++k) W21(k, k + 1) = W21(k + 1, k) = 1;
+  check(W21, {0, 10, 20}, "W21+");
+  // A close pair inside the sweep's range (gap 1e-4 of ||A||): entries to eps ||A|| / gap, and the pair's sum with
+  // the same error model (not at rounding, as the paired product keeps it below 1e-6).
+  VectorXd l = VectorXd::LinSpaced(40, -1, 1);
+  l(20) = l(19) + 1e-4;
+  const MatrixXd A = dptz_test::withSpectrum<double>(l, 903);
+  const MatrixXd ref = dptz_test::referenceAbs2LongDouble(A);
+  const std::vector<Index> rows = {0, 7, 39};
+  const MatrixXd W = check(A, rows, "pair gap 1e-4");
+  const double pairErr =
+      (W.col(19) + W.col(20) - ref(rows, Eigen::all).col(19) - ref(rows, Eigen::all).col(20)).cwiseAbs().maxCoeff();
+  std::printf("[measured] rows path, pair gap 1e-4: pair sum error %.3g eps ||A|| / gap\n", pairErr * 1e-4 / DBL_EPSILON);
+  EXPECT_LE(pairErr, Tol<double>::K * DBL_EPSILON / 1e-4);
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Bad input
 

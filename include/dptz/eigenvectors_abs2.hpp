@@ -40,6 +40,9 @@ Eigen::Matrix<typename Derived::Scalar, Eigen::Dynamic, Eigen::Dynamic> checkedS
   return A.derived() * powerOfTwoScale(maxAbs);
 }
 
+/// Relative gap below which rows from the tridiagonal form use the paired product instead of the sweep.
+constexpr double kSweepGap = 1e-6;
+
 template <typename Scalar>
 struct Abs2Context {
   using Real = typename Eigen::NumTraits<Scalar>::Real;
@@ -52,7 +55,8 @@ struct Abs2Context {
   Backend backend;
   int threads;
   Real clusterTol = Real(0);     // absolute, on the scaled spectrum
-  bool tridiagonalRows = false;  // minors from one tridiagonalization per row (RowSpectra) instead of eig(M_j)
+  bool tridiagonalRows = false;  // rows from one tridiagonalization each (RowSpectra) instead of eig(M_j)
+  bool sweepRows = false;        // those rows by the characteristic-polynomial sweep (all gaps wide)
 
   Abs2Context(const char* where, Matrix scaled, const Abs2Options& opt)
       : A(std::move(scaled)), backend(resolveBackend<Scalar>(where, opt.backend, A.rows())), threads(opt.threads) {
@@ -63,10 +67,10 @@ struct Abs2Context {
     setClusters(opt);
   }
 
-  /// eig(A) already known (ascending, of the scaled copy), e.g. from the first row's tridiagonal form.
-  Abs2Context(const char* where, Matrix scaled, const Abs2Options& opt, RealVector scaledLambda)
-      : A(std::move(scaled)), lambda(std::move(scaledLambda)),
-        backend(resolveBackend<Scalar>(where, opt.backend, A.rows())), threads(opt.threads) {
+  /// eig(A) already known (ascending, of the scaled copy), e.g. from the first row's tridiagonal form; A may be
+  /// left empty when no further row needs it.
+  Abs2Context(const char* where, Matrix scaled, const Abs2Options& opt, RealVector scaledLambda, Backend resolved)
+      : A(std::move(scaled)), lambda(std::move(scaledLambda)), backend(resolved), threads(opt.threads) {
     if (!(opt.clusterTolerance == opt.clusterTolerance)) fail(where, "clusterTolerance is NaN");
     setClusters(opt);
   }
@@ -75,6 +79,14 @@ struct Abs2Context {
     clusterTol = opt.clusterTolerance < 0 ? defaultClusterTolerance(lambda)
                                           : Real(opt.clusterTolerance) * lambda.cwiseAbs().maxCoeff();
     clusters = findClusters(lambda, clusterTol);
+    // Rows from the tridiagonal form take the characteristic-polynomial sweep only where every gap exceeds
+    // kSweepGap ||A||. Both forms give each entry to ~eps ||A|| / gap, but the sweep evaluates a close pair's
+    // members independently, so their sum (the pair's projector diagonal, well conditioned) inherits that error;
+    // the paired product keeps the sum at rounding (the two entries share the minor eigenvalue between them).
+    // Random matrices (n <= 2000) have relative gaps >= 1e-5: they sweep.
+    const Real wide = (std::max)(Real(1024) * clusterTol, Real(kSweepGap) * lambda.cwiseAbs().maxCoeff());
+    sweepRows = true;
+    for (Eigen::Index k = 0; k + 1 < lambda.size(); ++k) sweepRows = sweepRows && lambda(k + 1) - lambda(k) > wide;
   }
 
   /// All n rows, then the columns scaled to sum to 1: every entry of column i shares the denominator
@@ -136,18 +148,19 @@ struct Abs2Context {
 #pragma omp for schedule(dynamic, 1)
 #endif
       for (Eigen::Index r = 0; r < count; ++r) {
+        const Eigen::Index j = rowList[std::size_t(r)];
         bool ok;
         if (tridiagonalRows) {
-          ok = rowSpectra.compute(A, rowList[std::size_t(r)], nullptr, mu);
+          ok = rowSpectra.reduce(A, j) && rowSpectra.row(lambda, clusters, sweepRows, w);
         } else {
-          extractMinor(A, rowList[std::size_t(r)], M);
+          extractMinor(A, j, M);
           ok = eig.compute(M, mu);
+          if (ok) abs2Row(lambda, mu, clusters, w);
         }
         if (!ok) {
           failed = true;
           continue;
         }
-        abs2Row(lambda, mu, clusters, w);
         out.row(r) = w.transpose();
       }
     }
@@ -181,10 +194,11 @@ Eigen::Matrix<typename Derived::RealScalar, Eigen::Dynamic, Eigen::Dynamic> eige
 namespace detail {
 
 /// The rows path: each requested row j from ONE tridiagonalization of A with j moved to position 0 (Householder
-/// from column 1 keeps e_1 fixed): eig(M_j) = eig(T[1:, 1:]) in O(n^2). eig(A) = eig(T) is taken from the first
-/// requested row's T and shared by all rows, so one row costs one tridiagonalization plus two O(n^2) tridiagonal
-/// eigensolves — about the price of eigenvalues-only. Returns rows.size() x n (|V|^2 is scale free). The context
-/// (eig(A), clusters, tolerance) is left in *ctxOut when asked for.
+/// from column 1 keeps e_1 fixed): row j of |V|^2 is row 0 of T's. eig(A) = eig(T) is taken from the first requested
+/// row's T and shared by all rows; the row itself costs O(n^2) (RowSpectra::row), so one row is one
+/// tridiagonalization plus one tridiagonal eigensolve plus a tenth of one — about the price of eigenvalues-only.
+/// Returns rows.size() x n (|V|^2 is scale free). The context (eig(A), clusters, tolerance) is left in *ctxOut when
+/// asked for.
 template <typename Scalar>
 Eigen::Matrix<typename Eigen::NumTraits<Scalar>::Real, Eigen::Dynamic, Eigen::Dynamic> abs2RowsByTridiagonalization(
     const char* where, typename Abs2Context<Scalar>::Matrix scaled, const std::vector<Eigen::Index>& rows,
@@ -194,16 +208,22 @@ Eigen::Matrix<typename Eigen::NumTraits<Scalar>::Real, Eigen::Dynamic, Eigen::Dy
   using RealMatrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
   const Eigen::Index n = scaled.rows(), count = Eigen::Index(rows.size());
   if (!(options.clusterTolerance == options.clusterTolerance)) fail(where, "clusterTolerance is NaN");
-  RealVector lambda, mu0;
-  RowSpectra<Scalar> first(resolveBackend<Scalar>(where, options.backend, n));
-  if (!first.compute(scaled, count > 0 ? rows[0] : 0, &lambda, mu0))
+  const Backend backend = resolveBackend<Scalar>(where, options.backend, n);
+  RowSpectra<Scalar> first(backend);
+  const Eigen::Index j0 = count > 0 ? rows[0] : 0;
+  // A single row needs no other minor: reduce the scaled copy in place.
+  const bool keepA = count > 1;
+  RealVector lambda;
+  if (!((keepA ? first.reduce(scaled, j0) : first.reduceInPlace(scaled, j0)) && first.eigenvalues(lambda)))
     throw NumericalError(std::string(where) + ": eigenvalues of the tridiagonal form did not converge");
-  auto ctx = std::make_unique<Abs2Context<Scalar>>(where, std::move(scaled), options, std::move(lambda));
+  auto ctx = std::make_unique<Abs2Context<Scalar>>(where, keepA ? std::move(scaled) : typename Abs2Context<Scalar>::Matrix(),
+                                                   options, std::move(lambda), backend);
   ctx->tridiagonalRows = true;
   RealMatrix W(count, n);
   if (count > 0) {
-    RealVector w(n);
-    abs2Row(ctx->lambda, mu0, ctx->clusters, w);
+    RealVector w;
+    if (!first.row(ctx->lambda, ctx->clusters, ctx->sweepRows, w))
+      throw NumericalError(std::string(where) + ": eigenvalues of a minor did not converge");
     W.row(0) = w.transpose();
   }
   if (count > 1) {

@@ -137,7 +137,7 @@ class IdentityEigenSolver {
       if (!tri.reduce(reflectors, d, e)) return failed();
       RealVector lambda = d, e2 = e;
       if (!detail::tridiagonalEigenvalues(m_resolved, lambda, e2)) return failed();
-      detail::Abs2Context<Scalar> ctx(where, a, opt, lambda);
+      detail::Abs2Context<Scalar> ctx(where, a, opt, lambda, m_resolved);
       setSpectrum(ctx);
       if (abs2) {
         ctx.allRows(where, m_abs2);

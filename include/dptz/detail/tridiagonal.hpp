@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <type_traits>
 #include <vector>
 
 #include <Eigen/Core>
@@ -17,6 +18,8 @@
 #include <Eigen/Eigenvalues>
 
 #include "../config.hpp"
+#include "../identity.hpp"
+#include "jacobi_matrix.hpp"
 #include "lapack.hpp"
 
 namespace dptz {
@@ -105,8 +108,9 @@ class Tridiagonal {
   Eigen::Index m_n = -1;
 };
 
-/// eig(A) (optional) and eig(M_j) from one tridiagonalization of A with coordinate j moved to position 0 (A is the
-/// checked, scaled copy). One object per thread. Returns false on numerical failure.
+/// Row j of |V|^2 from one tridiagonalization of A with coordinate j moved to position 0 (A is the checked, scaled
+/// copy): T = Q^* P A P Q with Q e_1 = e_1, so row j of |V|^2 is row 0 of T's, and eig(T) = eig(A). One object per
+/// thread; every method returns false on numerical failure.
 template <typename Scalar>
 class RowSpectra {
  public:
@@ -116,29 +120,70 @@ class RowSpectra {
 
   explicit RowSpectra(Backend backend) : m_backend(backend), m_tri(backend) {}
 
-  bool compute(const Matrix& A, Eigen::Index j, RealVector* lambda, RealVector& mu) {
-    const Eigen::Index n = A.rows();
+  /// The tridiagonal form of A with j first; A is copied.
+  bool reduce(const Matrix& A, Eigen::Index j) {
     m_b = A;
+    return reduceInPlace(m_b, j);
+  }
+
+  /// The same, overwriting a (one row: no copy of A is needed).
+  bool reduceInPlace(Matrix& a, Eigen::Index j) {
     if (j != 0) {  // the transposition (0 j): a symmetric permutation, so the minor at 0 is M_j permuted
-      m_b.row(0).swap(m_b.row(j));
-      m_b.col(0).swap(m_b.col(j));
+      a.row(0).swap(a.row(j));
+      a.col(0).swap(a.col(j));
     }
-    if (!m_tri.reduce(m_b, m_d, m_e)) return false;
-    if (lambda) {
-      *lambda = m_d;
-      RealVector e = m_e;
-      if (!tridiagonalEigenvalues(m_backend, *lambda, e)) return false;
+    return m_tri.reduce(a, m_d, m_e);
+  }
+
+  /// eig(T) = eig(A), ascending.
+  bool eigenvalues(RealVector& lambda) {
+    lambda = m_d;
+    RealVector e = m_e;
+    return tridiagonalEigenvalues(m_backend, lambda, e);
+  }
+
+  /// Row 0 of T's |V|^2 given lambda = eig(T) and its clusters. With every gap wide (sweep) and T unreduced, the
+  /// identity's characteristic-polynomial form |u_i(0)|^2 = p_{T[1:,1:]}(lambda_i) / p_T'(lambda_i), evaluated by
+  /// pivot recurrences in O(n) per eigenvalue (componentSweep, also behind tridiagonalEigenvectorsAbs2): about a
+  /// tenth of a tridiagonal eigensolve. Otherwise the paired product with mu = eig(T[1:, 1:]) (clusters share their
+  /// projector diagonal).
+  bool row(const RealVector& lambda, const std::vector<Cluster>& clusters, bool sweep, RealVector& w) {
+    const Eigen::Index n = m_d.size();
+    w.resize(n);
+    if (n == 1) {
+      w(0) = Real(1);
+      return true;
     }
-    mu = m_d.tail(n - 1);
-    RealVector e = m_e.size() > 0 ? RealVector(m_e.tail(m_e.size() - 1)) : RealVector();
-    return tridiagonalEigenvalues(m_backend, mu, e);
+    if constexpr (std::is_floating_point<Real>::value) {
+      if (sweep) {
+        m_b2 = m_e.cwiseAbs2();
+        // Off-diagonals below the pivot guard: T (nearly) splits, and its pieces may share eigenvalues.
+        if (m_b2.minCoeff() > pivotMinimum<Real>()) {
+          constexpr int G = kJacobiLanes;
+          m_sweep.resize(n);
+          Real x[G], first[G], delta[G];
+          for (Eigen::Index i0 = 0; i0 < n; i0 += G) {
+            for (int l = 0; l < G; ++l) x[l] = lambda((std::min)(i0 + l, n - 1));
+            componentSweep<Real, G>(m_d.data(), m_b2.data(), n, x, m_sweep, first, delta, nullptr);
+            for (int l = 0; l < G && i0 + l < n; ++l) w(i0 + l) = clamp01(first[l]);
+          }
+          return true;
+        }
+      }
+    }
+    (void)sweep;
+    RealVector mu = m_d.tail(n - 1), e = m_e.tail(n - 2);
+    if (!tridiagonalEigenvalues(m_backend, mu, e)) return false;
+    abs2Row(lambda, mu, clusters, w);
+    return true;
   }
 
  private:
   Backend m_backend;
   Tridiagonal<Scalar> m_tri;
   Matrix m_b;
-  RealVector m_d, m_e;
+  RealVector m_d, m_e, m_b2;
+  SweepWork<Real, kJacobiLanes> m_sweep;
 };
 
 // ---- eigenvectors of a real symmetric tridiagonal T = tridiag(e, d, e) ---------------------------------------------
