@@ -319,6 +319,8 @@ bool newtonRule(const Recurrence<Real>& rec, const QVector<Real>& guess, QVector
       x[l] = nodes[i];
       loose[l] = looseScale * h[i];
       tight[l] = finalScale * h[i];
+      sPrev[l] = dx[l] = Real(0);
+      EPrev[l] = 0;
     }
     // Groups with an extreme node start with exact Newton steps; the others switch to them when a Rayleigh step
     // does not contract or walks away from its guess (then the group restarts from its guesses).
@@ -338,11 +340,12 @@ bool newtonRule(const Recurrence<Real>& rec, const QVector<Real>& guess, QVector
           for (int l = 0; l < G && i0 + l < n; ++l) {
             // S at the root x + delta from the secant through the last two passes (scaled to this pass's exponent);
             // a step that did not shrink is at rounding level and needs no correction.
-            const Real sp = std::ldexp(sPrev[l], 2 * (EPrev[l] - E[l]));
-            const bool secant = dx[l] != Real(0) && abs(delta[l]) <= abs(dx[l]);
-            const Real sRoot = exact    ? s[l] + Real(2) * s1[l] * delta[l]
-                               : secant ? s[l] + (s[l] - sp) * (delta[l] / dx[l])
-                                        : s[l];
+            const bool secant = !exact && dx[l] != Real(0) && abs(delta[l]) <= abs(dx[l]);
+            Real sRoot = s[l];
+            if (exact)
+              sRoot += Real(2) * s1[l] * delta[l];
+            else if (secant)
+              sRoot += (s[l] - std::ldexp(sPrev[l], 2 * (EPrev[l] - E[l]))) * (delta[l] / dx[l]);
             weights[i0 + l] = std::ldexp(rec.mu0 / sRoot, -2 * E[l]);
             nodes[i0 + l] = x[l] + delta[l];
           }
