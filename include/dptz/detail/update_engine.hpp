@@ -242,21 +242,16 @@ void updateRealFast(SecularKind kind, const RealMat<Real>& Q, const SecularSolut
       continue;
     }
     const Eigen::Index m = pr.index;
-    Real big(0);
-    for (Eigen::Index i = 0; i < K; ++i) {
-      v[i] = zh[i] / s.roots.diff(s.defl.d, i, m);
-      big = (std::max)(big, abs(v[i]));
-    }
+    // v_i = zhat_i / (d_i - x_m), as diff() forms it; vectorized passes over K entries.
+    const Real dO = s.defl.d[s.roots.origin[std::size_t(m)]], tau = s.roots.tau[m];
+    v = zh.array() / ((s.defl.d.array() - dO) - tau);
     const Real last = kind == SecularKind::Bordered ? Real(-1) : Real(0);
-    big = (std::max)(big, abs(last));
+    const Real big = (std::max)(v.cwiseAbs().maxCoeff(), abs(last));
     // Two-pass norm: scale by the largest entry first (entries near a pole can be huge).
     const Real inv = big > Real(0) ? Real(1) / big : Real(1);
-    Real ss = (last * inv) * (last * inv), dot(0);
-    for (Eigen::Index i = 0; i < K; ++i) {
-      v[i] *= inv;
-      ss += v[i] * v[i];
-      dot += zk[i] * v[i];
-    }
+    v *= inv;
+    const Real ss = v.squaredNorm() + (last * inv) * (last * inv);
+    const Real dot = kind == SecularKind::Minor ? zk.dot(v) : Real(0);
     Real f = Real(1) / sqrt(ss);
     if (kind == SecularKind::Minor) {  // q_j^T (Q w) = sum |z_k| v_k (signs folded)
       const Real r = Real(1) - (dot * f) * (dot * f);
