@@ -318,7 +318,9 @@ bool newtonRule(const Recurrence<Real>& rec, const QVector<Real>& guess, QVector
       const Eigen::Index i = (std::min)(i0 + l, n - 1);
       x[l] = nodes[i];
       loose[l] = looseScale * h[i];
-      tight[l] = finalScale * h[i];
+      // Final-step bound sqrt(eps)/2 h, but never below the steps' rounding level (float rules with n ~ 1000 have
+      // end spacings h far below |x| sqrt(eps)).
+      tight[l] = (std::max)(finalScale * h[i], Real(32) * eps * abs(guess[i]));
       sPrev[l] = dx[l] = Real(0);
       EPrev[l] = 0;
     }
