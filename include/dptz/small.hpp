@@ -123,9 +123,11 @@ void run(const M& A, RealOf<typename M::Scalar> relTol, Result<RealOf<typename M
     kernel2<Real, Cx, Vectors>(load2(A), relTol, out);
   else {
     const Herm3<Real> h = load3(A);
-    if constexpr (Fast && !Vectors)
-      if (fast3<Real, Cx>(h, relTol, out)) return;
-    kernel3<Real, Cx, Vectors>(h, relTol, out);
+    if constexpr (Fast && !Vectors) {
+      if (!fast3<Real, Cx>(h, relTol, out)) kernel3Abs2<Real, Cx>(h, relTol, out);
+    } else {
+      kernel3<Real, Cx, Vectors>(h, relTol, out);
+    }
   }
 }
 
@@ -280,7 +282,7 @@ void simdLoop(const Real (&in)[BlockShape<N>::in][kBlock], Real (&w)[BlockShape<
       if (bad[l] == Real(0)) continue;
       Result<Real, 3> r;
       const Herm3<Real> h{in[0][l], in[1][l], in[2][l], in[3][l], in[4][l], in[5][l], in[6][l], in[7][l], in[8][l]};
-      kernel3<Real, Cx, false>(h, relTol, r);
+      kernel3Abs2<Real, Cx>(h, relTol, r);
       for (int a = 0; a < 3; ++a)
         for (int i = 0; i < 3; ++i) w[a * 3 + i][l] = r.w[a][i];
     }
