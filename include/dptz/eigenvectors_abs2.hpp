@@ -196,7 +196,7 @@ namespace detail {
 /// The rows path: each requested row j from ONE tridiagonalization of A with j moved to position 0 (Householder
 /// from column 1 keeps e_1 fixed): row j of |V|^2 is row 0 of T's. eig(A) = eig(T) is taken from the first requested
 /// row's T and shared by all rows; the row itself costs O(n^2) (RowSpectra::row), so one row is one
-/// tridiagonalization plus one tridiagonal eigensolve plus a tenth of one — about the price of eigenvalues-only.
+/// tridiagonalization plus one tridiagonal eigensolve plus about a third of one — about the price of eigenvalues-only.
 /// Returns rows.size() x n (|V|^2 is scale free). The context (eig(A), clusters, tolerance) is left in *ctxOut when
 /// asked for.
 template <typename Scalar>

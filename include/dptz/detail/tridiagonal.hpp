@@ -145,8 +145,8 @@ class RowSpectra {
   /// Row 0 of T's |V|^2 given lambda = eig(T) and its clusters. With every gap wide (sweep) and T unreduced, the
   /// identity's characteristic-polynomial form |u_i(0)|^2 = p_{T[1:,1:]}(lambda_i) / p_T'(lambda_i), evaluated by
   /// pivot recurrences in O(n) per eigenvalue (componentSweep, also behind tridiagonalEigenvectorsAbs2): about a
-  /// tenth of a tridiagonal eigensolve. Otherwise the paired product with mu = eig(T[1:, 1:]) (clusters share their
-  /// projector diagonal).
+  /// third of a tridiagonal eigensolve (?sterf). Otherwise the paired product with mu = eig(T[1:, 1:]) (clusters
+  /// share their projector diagonal).
   bool row(const RealVector& lambda, const std::vector<Cluster>& clusters, bool sweep, RealVector& w) {
     const Eigen::Index n = m_d.size();
     w.resize(n);
