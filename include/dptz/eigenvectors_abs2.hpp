@@ -196,7 +196,8 @@ namespace detail {
 /// The rows path: each requested row j from ONE tridiagonalization of A with j moved to position 0 (Householder
 /// from column 1 keeps e_1 fixed): row j of |V|^2 is row 0 of T's. eig(A) = eig(T) is taken from the first requested
 /// row's T and shared by all rows; the row itself costs O(n^2) (RowSpectra::row), so one row is one
-/// tridiagonalization plus one tridiagonal eigensolve plus about a third of one — about the price of eigenvalues-only.
+/// tridiagonalization plus one tridiagonal eigensolve plus about a third of one: about the price of eigenvalues
+/// only.
 /// Returns rows.size() x n (|V|^2 is scale free). The context (eig(A), clusters, tolerance) is left in *ctxOut when
 /// asked for.
 template <typename Scalar>
@@ -216,8 +217,9 @@ Eigen::Matrix<typename Eigen::NumTraits<Scalar>::Real, Eigen::Dynamic, Eigen::Dy
   RealVector lambda;
   if (!((keepA ? first.reduce(scaled, j0) : first.reduceInPlace(scaled, j0)) && first.eigenvalues(lambda)))
     throw NumericalError(std::string(where) + ": eigenvalues of the tridiagonal form did not converge");
-  auto ctx = std::make_unique<Abs2Context<Scalar>>(where, keepA ? std::move(scaled) : typename Abs2Context<Scalar>::Matrix(),
-                                                   options, std::move(lambda), backend);
+  using Matrix = typename Abs2Context<Scalar>::Matrix;
+  auto ctx = std::make_unique<Abs2Context<Scalar>>(where, keepA ? std::move(scaled) : Matrix(), options,
+                                                   std::move(lambda), backend);
   ctx->tridiagonalRows = true;
   RealMatrix W(count, n);
   if (count > 0) {

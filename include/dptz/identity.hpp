@@ -65,8 +65,9 @@ typename LambdaT::Scalar pairedProduct(const LambdaT& lambda, const MuT& mu, con
   if constexpr (std::is_floating_point<Real>::value) {
     // Array form: Eigen vectorizes the divisions and the product (a scalar loop is bound by the multiply chain).
     const auto below = ((x - mu.head(c.first).array()) / (x - lambda.head(c.first).array())).cwiseMax(Real(0));
-    const auto above = ((mu.segment(last, n - 1 - last).array() - x) / (lambda.segment(last + 1, n - 1 - last).array() - x))
-                           .cwiseMax(Real(0));
+    const Eigen::Index m = n - 1 - last;
+    const auto above =
+        ((mu.segment(last, m).array() - x) / (lambda.segment(last + 1, m).array() - x)).cwiseMax(Real(0));
     return below.cwiseMin(Real(1)).prod() * above.cwiseMin(Real(1)).prod();
   } else {
     Real p(1);
