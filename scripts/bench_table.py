@@ -82,7 +82,7 @@ def main():
             seconds = b["real_time"] * unit
             per_item = b.get("items_per_second")
             tables.setdefault(table, OrderedDict()).setdefault(n, OrderedDict())[path] = (
-                seconds, "baseline" in b.get("label", ""), per_item)
+                seconds, "baseline" in b.get("label", ""), per_item, b.get("speedup"))
 
     lines = []
     ctx = context or {}
@@ -101,16 +101,18 @@ def main():
         lines.append("| n | " + " | ".join(paths) + " |")
         lines.append("|---|" + "---|" * len(paths))
         for n, r in rows.items():
-            base = next((s for s, is_base, _ in r.values() if is_base), None)
+            base = next((s for s, is_base, _, _ in r.values() if is_base), None)
             cells = []
             for path in paths:
                 if path not in r:
                     cells.append("")
                     continue
-                s, is_base, _ = r[path]
+                s, is_base, _, speedup = r[path]
                 cell = fmt_time(s)
                 if base:
                     cell += " (baseline)" if is_base else f" ({s / base:.3g}x)"
+                if speedup is not None:  # paired 1-thread / 2-thread benchmarks (bench_small.cpp)
+                    cell += f" [{speedup:.3g}x of 1 thread]"
                 cells.append(cell)
             lines.append(f"| {n} | " + " | ".join(cells) + " |")
     text = "\n".join(lines)

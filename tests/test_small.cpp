@@ -362,6 +362,52 @@ TEST(Small, BatchMatchesSingleAndIsThreadIndependent) {
   EXPECT_TRUE(dptz::eigenvectorsAbs2Batch(Bs.begin(), Bs.begin(), WB.begin()) == WB.begin());
 }
 
+/// Ranges large enough for the parallel driver (>= 64 blocks of 8): with the careful-kernel matrices all in the first
+/// half, 1, 2 and 3 threads give the same bits as the single-matrix path; valid matrices the vectorized screen leaves
+/// to the scalar checks (extreme scales) are computed; a bad matrix near the end is named and nothing is written.
+TEST(Small, BatchParallelDriver) {
+  std::mt19937_64 g(31);
+  std::vector<Eigen::Matrix3cd> As(4001);
+  for (std::size_t i = 0; i < As.size(); ++i) {
+    As[i] = randomSmall<std::complex<double>, 3>(g);
+    if (i < As.size() / 2) {  // exact and nearly repeated pairs: the careful kernel
+      Eigen::SelfAdjointEigenSolver<Eigen::Matrix3cd> es(As[i]);
+      Eigen::Vector3d l = es.eigenvalues();
+      l(1) = l(0) + (i % 2 ? 1e-10 * (l(2) - l(0)) : 0.0);
+      As[i] = es.eigenvectors() * l.asDiagonal() * es.eigenvectors().adjoint();
+    }
+  }
+  std::vector<Eigen::Matrix3d> W1(As.size()), W2(As.size()), W3(As.size());
+  dptz::SmallOptions o1, o2, o3;
+  o1.threads = 1;
+  o2.threads = 2;
+  o3.threads = 3;
+  dptz::eigenvectorsAbs2Batch(As.begin(), As.end(), W1.begin(), o1);
+  dptz::eigenvectorsAbs2Batch(As.begin(), As.end(), W2.begin(), o2);
+  dptz::eigenvectorsAbs2Batch(As.begin(), As.end(), W3.begin(), o3);
+  for (std::size_t i = 0; i < As.size(); ++i) {
+    ASSERT_EQ(W1[i], W2[i]) << i;
+    ASSERT_EQ(W1[i], W3[i]) << i;
+    ASSERT_LE((W1[i] - dptz::smallEigenvectorsAbs2(As[i])).cwiseAbs().maxCoeff(), 1e-15) << i;
+  }
+  // valid but extreme scales (the screen declines them): the scalar checks pass, then the second loop computes
+  As[100] *= 1e-310;
+  As[3999] *= 1e200;
+  dptz::eigenvectorsAbs2Batch(As.begin(), As.end(), W2.begin(), o2);
+  for (std::size_t i : {std::size_t(0), std::size_t(100), std::size_t(3000), std::size_t(3999)}) {
+    EXPECT_LE((W2[i] - dptz::smallEigenvectorsAbs2(As[i])).cwiseAbs().maxCoeff(), 1e-15) << i;
+    expectStochastic(W2[i], 1e-14, "batch");
+  }
+  // a bad matrix near the end: named, nothing written, whatever the thread count
+  As[3500](0, 1) += std::complex<double>(0.5, 0);
+  std::vector<Eigen::Matrix3d> Ws(As.size(), Eigen::Matrix3d::Constant(-1));
+  for (const dptz::SmallOptions& o : {o1, o2, o3}) {
+    DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2Batch(As.begin(), As.end(), Ws.begin(), o),
+                        "dptz::eigenvectorsAbs2Batch: matrix 3500: matrix is not Hermitian");
+    for (const auto& W : Ws) ASSERT_EQ(W, Eigen::Matrix3d::Constant(-1));
+  }
+}
+
 /// The batch on the hard inputs (extreme scales, subnormal and huge entries, repeated and nearly repeated
 /// eigenvalues, diagonal, scalar, nearly scalar, Hermitian only to within the tolerance): every lane that leaves the
 /// vectorized fast path or the vectorized input screen must come out as the single-matrix path's result.
