@@ -426,6 +426,28 @@ DPTZ_SMALL_NOINLINE void kernel3Abs2(const Herm3<T>& in, T relTol, Result<T, 3>&
   kernel3<T, Cx, false>(in, relTol, out);
 }
 
+/// The identity on a 3x3 matrix B with diagonal c0 c1 c2 and squared off-diagonal moduli q10 q20 q21, at its
+/// eigenvalues l[0..2]: n[a][i] = p_{M_a}(l_i), the characteristic polynomial of the 2x2 minor without row and
+/// column a, and |v_i(a)|^2 = n[a][i] * is[i] with is[i] = 1 / prod_{k != i}(l_i - l_k), that product taken as
+/// sum_b p_{M_b}(l_i) = p_B'(l_i) (no eigenvalue differences) and the three inverted with one division.
+/// T is a scalar (fast3) or Lanes (fast3Lanes): the same operations in the same order, so both agree bit for bit.
+template <typename T>
+DPTZ_SMALL_INLINE void identity3(const T (&l)[3], const T& c0, const T& c1, const T& c2, const T& q10, const T& q20,
+                                 const T& q21, const T& one, T (&n)[3][3], T (&is)[3]) {
+  T s[3];
+  for (int i = 0; i < 3; ++i) {
+    const T y0 = l[i] - c0, y1 = l[i] - c1, y2 = l[i] - c2;
+    n[0][i] = y1 * y2 - q21;
+    n[1][i] = y0 * y2 - q20;
+    n[2][i] = y0 * y1 - q10;
+    s[i] = n[0][i] + n[1][i] + n[2][i];
+  }
+  const T s01 = s[0] * s[1];
+  const T inv = one / (s01 * s[2]);
+  const T i2 = inv * s01, i01 = inv * s[2];
+  is[0] = i01 * s[1], is[1] = i01 * s[0], is[2] = i2;
+}
+
 /// Fast path of the 3x3 |V|^2 kernel for the common well-separated case (no eigenvectors). Returns false, having
 /// written nothing, when the matrix is outside its domain: max|A_ij| beyond 2^+-100 (float: 2^+-20), a (nearly)
 /// scalar matrix, a pair gap below kFastGap max|B_ij| (B = A - tr(A)/3 I), or a gap at or below the cluster
@@ -485,18 +507,8 @@ DPTZ_SMALL_INLINE bool fast3(const Herm3<T>& in, T relTol, Result<T, 3>& out) {
   }
   out.lambda[0] = x0, out.lambda[1] = x1, out.lambda[2] = x2;
   const T l[3] = {l0, l1, l2};
-  T n[3][3], s[3];
-  for (int i = 0; i < 3; ++i) {
-    const T y0 = l[i] - b0, y1 = l[i] - b1, y2 = l[i] - b2;
-    n[0][i] = y1 * y2 - q21;
-    n[1][i] = y0 * y2 - q20;
-    n[2][i] = y0 * y1 - q10;
-    s[i] = n[0][i] + n[1][i] + n[2][i];
-  }
-  const T s01 = s[0] * s[1];
-  const T inv = T(1) / (s01 * s[2]);
-  const T i2 = inv * s01, i01 = inv * s[2];
-  const T is[3] = {i01 * s[1], i01 * s[0], i2};
+  T n[3][3], is[3];
+  identity3(l, b0, b1, b2, q10, q20, q21, T(1), n, is);
   for (int a = 0; a < 3; ++a)
     for (int i = 0; i < 3; ++i) out.w[a][i] = clamp01(n[a][i] * is[i]);
   return true;
@@ -644,18 +656,8 @@ DPTZ_SMALL_INLINE void fast3Lanes(const T (&in)[9][L], T relTol, T (&w)[9][L], T
   }
   vsel(ok, zero, one).store(bad);
   const V lam[3] = {l0, l1, l2};
-  V n[3][3], s[3];
-  for (int i = 0; i < 3; ++i) {
-    const V y0 = lam[i] - c0, y1 = lam[i] - c1, y2 = lam[i] - c2;
-    n[0][i] = y1 * y2 - s21;
-    n[1][i] = y0 * y2 - s20;
-    n[2][i] = y0 * y1 - s10;
-    s[i] = n[0][i] + n[1][i] + n[2][i];
-  }
-  const V s01 = s[0] * s[1];
-  const V iv = one / (s01 * s[2]);
-  const V i2 = iv * s01, i01 = iv * s[2];
-  const V is[3] = {i01 * s[1], i01 * s[0], i2};
+  V n[3][3], is[3];
+  identity3(lam, c0, c1, c2, s10, s20, s21, one, n, is);
   for (int a = 0; a < 3; ++a)
     for (int i = 0; i < 3; ++i) vmin(vmax(n[a][i] * is[i], zero), one).store(w[3 * a + i]);
 }
