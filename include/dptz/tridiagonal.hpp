@@ -111,7 +111,10 @@ Eigen::Matrix<typename DA::RealScalar, Eigen::Dynamic, Eigen::Dynamic> tridiagon
 
   // Near-degenerate pairs (gap below 2^10 times the cluster tolerance): the sweep treats each eigenvalue on its own,
   // which leaves the pair's projector diagonal to chance (measured 5e-3 off on W21+, gap 7e-14); the paired product
-  // keeps it.
+  // keeps it. The dense rows path (Abs2Context::sweepRows) also keeps pairs closer than kSweepGap ||A|| = 1e-6 ||A||
+  // on the paired product: there it costs one more ?sterf next to an O(n^3) reduction; here it would turn the O(n^2)
+  // all-rows call into O(n^3), so pairs in (1024 tol, 1e-6 ||T||) sweep (entries to eps ||T|| / gap, pair sums not
+  // at rounding).
   const Real nearTol = Real(1024) * tol;
   bool near = false;
   for (Eigen::Index k = 0; k + 1 < n; ++k) near = near || !(lambda[k + 1] - lambda[k] > nearTol);
