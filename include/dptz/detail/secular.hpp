@@ -51,6 +51,10 @@ struct SecularRoots {
   Real x(const RealVec<Real>& d, Eigen::Index m) const { return d[origin[m]] + tau[m]; }
   /// d_i - x_m, accurate to a few ulps relative.
   Real diff(const RealVec<Real>& d, Eigen::Index i, Eigen::Index m) const { return (d[i] - d[origin[m]]) - tau[m]; }
+  /// d - x_m for all i at once (the same operations as diff, as an array expression Eigen vectorizes).
+  auto diffs(const RealVec<Real>& d, Eigen::Index m) const {
+    return (d.array() - d[origin[m]]) - tau[m];
+  }
 };
 
 /// Result of deflation of (d, z), z >= 0 (see DESIGN.md / LAPACK ?laed2):
@@ -420,7 +424,7 @@ RealMat<Real> secularVectors(SecularKind kind, const RealVec<Real>& d, const Rea
   const Eigen::Index K = d.size(), R = r.size(), rows = kind == SecularKind::Bordered ? K + 1 : K;
   RealMat<Real> V(rows, R);
   for (Eigen::Index m = 0; m < R; ++m) {
-    for (Eigen::Index i = 0; i < K; ++i) V(i, m) = zh[i] / r.diff(d, i, m);
+    V.col(m).head(K) = (zh.array() / r.diffs(d, m)).matrix();
     if (kind == SecularKind::Bordered) V(K, m) = Real(-1);
     // Two-pass norm: scale by the largest entry first (entries near a pole can be huge).
     const Real big = V.col(m).cwiseAbs().maxCoeff();

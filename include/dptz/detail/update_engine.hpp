@@ -242,9 +242,7 @@ void updateRealFast(SecularKind kind, const RealMat<Real>& Q, const SecularSolut
       continue;
     }
     const Eigen::Index m = pr.index;
-    // v_i = zhat_i / (d_i - x_m), as diff() forms it; vectorized passes over K entries.
-    const Real dO = s.defl.d[s.roots.origin[std::size_t(m)]], tau = s.roots.tau[m];
-    v = zh.array() / ((s.defl.d.array() - dO) - tau);
+    v = zh.array() / s.roots.diffs(s.defl.d, m);  // v_i = zhat_i / (d_i - x_m)
     const Real last = kind == SecularKind::Bordered ? Real(-1) : Real(0);
     const Real big = (std::max)(v.cwiseAbs().maxCoeff(), abs(last));
     // Two-pass norm: scale by the largest entry first (entries near a pole can be huge).
