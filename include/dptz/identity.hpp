@@ -62,19 +62,11 @@ typename LambdaT::Scalar pairedProduct(const LambdaT& lambda, const MuT& mu, con
   using Real = typename LambdaT::Scalar;
   const Eigen::Index n = lambda.size(), last = c.first + c.size - 1;
   const Real x = (lambda.coeff(c.first) + lambda.coeff(last)) / Real(2);
-  if constexpr (std::is_floating_point<Real>::value) {
-    // Array form: Eigen vectorizes the divisions and the product (a scalar loop is bound by the multiply chain).
-    const auto below = ((x - mu.head(c.first).array()) / (x - lambda.head(c.first).array())).cwiseMax(Real(0));
-    const Eigen::Index m = n - 1 - last;
-    const auto above =
-        ((mu.segment(last, m).array() - x) / (lambda.segment(last + 1, m).array() - x)).cwiseMax(Real(0));
-    return below.cwiseMin(Real(1)).prod() * above.cwiseMin(Real(1)).prod();
-  } else {
-    Real p(1);
-    for (Eigen::Index k = 0; k < c.first; ++k) p *= clamp01((x - mu.coeff(k)) / (x - lambda.coeff(k)));
-    for (Eigen::Index k = last; k < n - 1; ++k) p *= clamp01((mu.coeff(k) - x) / (lambda.coeff(k + 1) - x));
-    return p;
-  }
+  // Array form: Eigen vectorizes the divisions and the product (a scalar loop is bound by the multiply chain).
+  const auto below = ((x - mu.head(c.first).array()) / (x - lambda.head(c.first).array())).cwiseMax(Real(0));
+  const Eigen::Index m = n - 1 - last;
+  const auto above = ((mu.segment(last, m).array() - x) / (lambda.segment(last + 1, m).array() - x)).cwiseMax(Real(0));
+  return below.cwiseMin(Real(1)).prod() * above.cwiseMin(Real(1)).prod();
 }
 
 /// Row j of |V|^2 from lambda and mu = eig(M_j), clusters already found: each member gets P_jj / size.
