@@ -108,7 +108,7 @@ TEST(EigenvectorsAbs2, DiagonalOneToSixGivesExactlyTheIdentity) {
   EXPECT_EQ(dptz::eigenvectorsAbs2(A.cast<std::complex<double>>().eval()), MatrixXd::Identity(6, 6));
   // The rows overload on the diagonal example.
   EXPECT_EQ(dptz::eigenvectorsAbs2(A, std::vector<Index>{4, 0}), MatrixXd::Identity(6, 6)(std::vector<Index>{4, 0},
-                                                                                            Eigen::all));
+                                                                                            Eigen::placeholders::all));
 }
 
 TEST(EigenvectorsAbs2, OneByOneIsOne) {
@@ -212,7 +212,7 @@ TYPED_TEST(RandomVsLapack, NTwoHundred) {
   ASSERT_EQ(W.cols(), n);
   expectInUnitRange(W);
   if (allRows) expectColumnSumsOne(W);
-  const Mat<Real> Rr = R(rows, Eigen::all);
+  const Mat<Real> Rr = R(rows, Eigen::placeholders::all);
   const double e = scaledError(W, Rr, g, eps);
   std::printf("[measured] %s n = 200 (%s): max |W - W_lapack| = %.3g eps; in units of eps ||A|| / gap_i: %.3g\n",
               ::testing::UnitTest::GetInstance()->current_test_info()->type_param(), allRows ? "all rows" : "5 rows",
@@ -479,7 +479,7 @@ TEST(EigenvectorsAbs2, ScaledBy1e150And1eMinus150GiveTheSameW) {
     EXPECT_LE((Ws - W).cwiseAbs().maxCoeff(), 1e-13) << "scale " << s;
     EXPECT_LE((WCs - WC).cwiseAbs().maxCoeff(), 1e-13) << "scale " << s;
     const MatrixXd Wr = dptz::eigenvectorsAbs2(MatrixXd(A * s), std::vector<Index>{3, 0});
-    EXPECT_LE((Wr - W(std::vector<Index>{3, 0}, Eigen::all)).cwiseAbs().maxCoeff(), 1e-13) << "scale " << s;
+    EXPECT_LE((Wr - W(std::vector<Index>{3, 0}, Eigen::placeholders::all)).cwiseAbs().maxCoeff(), 1e-13) << "scale " << s;
   }
   // A power-of-two scaling is exact, and the library's internal scaling is a power of two: bitwise equal.
   for (double s : {0x1p+600, 0x1p-600, 0x1p+1000, 0x1p-1000}) {
@@ -609,7 +609,7 @@ void fixedSizeCase(std::uint64_t seed) {
         << "n = " << n << " seed " << s;
     // the rows overload on a fixed-size matrix
     const Mat<Real> Wr = dptz::eigenvectorsAbs2(A, std::vector<Index>{n - 1, 0});
-    EXPECT_LE(scaledError<Real>(Wr, R(std::vector<Index>{n - 1, 0}, Eigen::all), relativeGaps(lambda),
+    EXPECT_LE(scaledError<Real>(Wr, R(std::vector<Index>{n - 1, 0}, Eigen::placeholders::all), relativeGaps(lambda),
                                 double(Eigen::NumTraits<Real>::epsilon())),
               Tol<Scalar>::K);
   }
@@ -761,7 +761,7 @@ TEST(EigenvectorsAbs2Rows, MatchesTheRowsOfTheFullMatrix) {
     ASSERT_EQ(Wr.cols(), n);
     expectInUnitRange(Wr);
     // The all-rows path normalizes columns; the rows path cannot: equal up to the accuracy model.
-    EXPECT_LE(scaledError<double>(Wr, W(rows, Eigen::all), relativeGaps(lambda), DBL_EPSILON), Tol<double>::K)
+    EXPECT_LE(scaledError<double>(Wr, W(rows, Eigen::placeholders::all), relativeGaps(lambda), DBL_EPSILON), Tol<double>::K)
         << "n = " << n;
     EXPECT_EQ(Wr.row(Index(rows.size()) - 1), Wr.row(Index(rows.size()) - (n % 2 == 1 ? 2 : 1)))
         << "row 0 listed twice";
@@ -797,7 +797,7 @@ TEST(EigenvectorsAbs2Rows, RepeatedEigenvaluesShareTheProjectorDiagonal) {
   const std::vector<Index> rows = {5, 2};
   const MatrixXd W = dptz::eigenvectorsAbs2(A, rows);
   expectInUnitRange(W);
-  const MatrixXd R = ref(rows, Eigen::all);
+  const MatrixXd R = ref(rows, Eigen::placeholders::all);
   expectClusterSumsMatch<double>(W, R, l, 1e-13, "rows overload {1,1,1,2,3,3}");
   const MatrixXd Wi = dptz::eigenvectorsAbs2(MatrixXd::Identity(4, 4), std::vector<Index>{3});
   EXPECT_LE((Wi.array() - 0.25).abs().maxCoeff(), 4 * DBL_EPSILON);
@@ -812,7 +812,7 @@ TEST(EigenvectorsAbs2Rows, SweepAndPairedProductAgainstLongDouble) {
     const VectorXd lambda = Eigen::SelfAdjointEigenSolver<MatrixXd>(A, Eigen::EigenvaluesOnly).eigenvalues();
     const MatrixXd W = dptz::eigenvectorsAbs2(A, rows);
     expectInUnitRange(W);
-    const double e = scaledError<double>(W, ref(rows, Eigen::all), relativeGaps(lambda), DBL_EPSILON);
+    const double e = scaledError<double>(W, ref(rows, Eigen::placeholders::all), relativeGaps(lambda), DBL_EPSILON);
     std::printf("[measured] rows path, %s: max |W - W_ref| in units of eps ||A|| / gap_i: %.3g\n", what, e);
     EXPECT_LE(e, Tol<double>::K) << what;
     return W;
@@ -839,7 +839,7 @@ TEST(EigenvectorsAbs2Rows, SweepAndPairedProductAgainstLongDouble) {
   const std::vector<Index> rows = {0, 7, 39};
   const MatrixXd W = check(A, rows, "pair gap 1e-4");
   const double pairErr =
-      (W.col(19) + W.col(20) - ref(rows, Eigen::all).col(19) - ref(rows, Eigen::all).col(20)).cwiseAbs().maxCoeff();
+      (W.col(19) + W.col(20) - ref(rows, Eigen::placeholders::all).col(19) - ref(rows, Eigen::placeholders::all).col(20)).cwiseAbs().maxCoeff();
   std::printf("[measured] rows path, pair gap 1e-4: pair sum error %.3g eps ||A|| / gap\n", pairErr * 1e-4 / DBL_EPSILON);
   EXPECT_LE(pairErr, Tol<double>::K * DBL_EPSILON / 1e-4);
 }

@@ -3,7 +3,7 @@
 #ifndef DPTZ_DPTZ_HPP
 #define DPTZ_DPTZ_HPP
 
-#include "config.hpp"
+#include "types.hpp"
 #include "identity.hpp"
 #include "eigenvectors_abs2.hpp"
 #include "small.hpp"

@@ -12,7 +12,7 @@
 #include <omp.h>
 #endif
 
-#include "config.hpp"
+#include "types.hpp"
 #include "detail/spectrum.hpp"
 #include "detail/tridiagonal.hpp"
 #include "detail/validate.hpp"
@@ -20,13 +20,6 @@
 #include "small.hpp"
 
 namespace dptz {
-
-/// Options of eigenvectorsAbs2.
-struct Abs2Options {
-  Backend backend = Backend::Default;  ///< where eig(A) and eig(M_j) come from
-  double clusterTolerance = -1;        ///< relative to ||A||_2; negative: n eps (DESIGN.md, repeated eigenvalues)
-  int threads = 0;                     ///< OpenMP threads over minors; 0: OpenMP's default. Results never depend on it.
-};
 
 namespace detail {
 

@@ -14,14 +14,9 @@
 #include <Eigen/Core>
 
 #include "detail/validate.hpp"
+#include "types.hpp"
 
 namespace dptz {
-
-/// A run of numerically equal eigenvalues: positions first, ..., first + size - 1 of the ascending spectrum.
-struct Cluster {
-  Eigen::Index first = 0;
-  Eigen::Index size = 1;
-};
 
 /// n eps max|lambda|: the default cluster tolerance (eigenvalues carry absolute errors of order eps ||A||).
 template <typename Derived>

@@ -16,7 +16,7 @@
 #include <omp.h>
 #endif
 
-#include "config.hpp"
+#include "types.hpp"
 #include "detail/spectrum.hpp"
 #include "detail/tridiagonal.hpp"
 #include "detail/validate.hpp"

@@ -4,7 +4,7 @@
 
 #include <Eigen/Core>
 
-#include "config.hpp"
+#include "types.hpp"
 #include "detail/lapack.hpp"
 #include "detail/validate.hpp"
 

@@ -8,7 +8,7 @@
 
 #include <Eigen/Core>
 
-#include "config.hpp"
+#include "types.hpp"
 #include "detail/gauss_rules.hpp"
 #include "detail/spectrum.hpp"
 #include "detail/validate.hpp"

@@ -25,14 +25,9 @@
 
 #include "detail/small_kernel.hpp"
 #include "detail/validate.hpp"
+#include "types.hpp"
 
 namespace dptz {
-
-/// Options of the closed-form 2x2 / 3x3 path (the fields of Abs2Options it honours).
-struct SmallOptions {
-  double clusterTolerance = -1;  ///< relative to ||A||_2; negative: n eps (DESIGN.md, repeated eigenvalues)
-  int threads = 0;               ///< OpenMP threads of eigenvectorsAbs2Batch; 0: OpenMP's default
-};
 
 namespace detail {
 

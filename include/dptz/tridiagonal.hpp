@@ -11,7 +11,7 @@
 #include <omp.h>
 #endif
 
-#include "config.hpp"
+#include "types.hpp"
 #include "detail/jacobi_matrix.hpp"
 #include "detail/spectrum.hpp"
 #include "detail/validate.hpp"

@@ -19,7 +19,7 @@
 #include <Eigen/Core>
 #include <Eigen/Eigenvalues>
 
-#include "config.hpp"
+#include "types.hpp"
 #include "detail/secular.hpp"
 #include "detail/spectrum.hpp"
 #include "detail/update_engine.hpp"

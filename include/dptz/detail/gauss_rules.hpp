@@ -12,7 +12,7 @@
 
 #include <Eigen/Core>
 
-#include "../config.hpp"
+#include "../types.hpp"
 #include "../identity.hpp"
 #include "jacobi_matrix.hpp"
 

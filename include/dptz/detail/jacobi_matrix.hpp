@@ -22,7 +22,7 @@
 #include <Eigen/Core>
 #include <Eigen/Eigenvalues>
 
-#include "../config.hpp"
+#include "../types.hpp"
 #include "lapack.hpp"
 #include "validate.hpp"
 

@@ -6,7 +6,7 @@
 #include <complex>
 #include <type_traits>
 
-#include "../config.hpp"
+#include "../types.hpp"
 
 namespace dptz {
 namespace detail {

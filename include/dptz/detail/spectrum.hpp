@@ -7,17 +7,11 @@
 #include <Eigen/Core>
 #include <Eigen/Eigenvalues>
 
-#include "../config.hpp"
+#include "../types.hpp"
 #include "lapack.hpp"
 #include "validate.hpp"
 
 namespace dptz {
-
-/// Numerical failure of an iterative step inside a free function (solvers report it through info()).
-class NumericalError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 namespace detail {
 

@@ -17,7 +17,7 @@
 #include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
 
-#include "../config.hpp"
+#include "../types.hpp"
 #include "../identity.hpp"
 #include "jacobi_matrix.hpp"
 #include "lapack.hpp"
