@@ -16,6 +16,8 @@
 #include <benchmark/benchmark.h>
 #include <dptz/dptz.hpp>
 
+#include "random_matrices.hpp"
+
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -50,30 +52,10 @@ benchmark::internal::Benchmark* registerCase(const std::string& table, const std
       ->UseRealTime();
 }
 
-template <typename Scalar>
-Scalar draw(std::mt19937_64& g) {
-  std::normal_distribution<double> d;
-  if constexpr (Eigen::NumTraits<Scalar>::IsComplex) {
-    using R = typename Eigen::NumTraits<Scalar>::Real;
-    return Scalar(R(d(g)), R(d(g)));
-  } else {
-    return Scalar(d(g));
-  }
-}
-
-/// Random Hermitian (GOE / GUE-like) matrix.
+/// Random Hermitian (GOE / GUE-like) matrix, the tests' generator (tests/random_matrices.hpp).
 template <typename Scalar>
 Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> randomHermitian(Eigen::Index n, std::uint64_t seed = 42) {
-  std::mt19937_64 g(seed);
-  Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> A(n, n);
-  for (Eigen::Index c = 0; c < n; ++c)
-    for (Eigen::Index r = c; r < n; ++r) {
-      Scalar x = draw<Scalar>(g);
-      if (r == c) x = Scalar(Eigen::numext::real(x));
-      A(r, c) = x;
-      A(c, r) = Eigen::numext::conj(x);
-    }
-  return A;
+  return dptz_test::randomHermitian<Scalar>(n, seed);
 }
 
 template <typename Scalar>

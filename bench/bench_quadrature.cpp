@@ -26,8 +26,7 @@ void stevdRule(const Rec& r, VectorXd& nodes, VectorXd& weights, Eigen::MatrixXd
   nodes = r.a;
   e = r.b;
   Z.resize(n, n);
-  dptz::detail::lapack::stevd('V', dptz::detail::lapack::Int(n), nodes.data(), e.data(), Z.data(),
-                              dptz::detail::lapack::Int(n));
+  LAPACKE_dstevd(LAPACK_COL_MAJOR, 'V', lapack_int(n), nodes.data(), e.data(), Z.data(), lapack_int(n));
   weights = r.mu0 * Z.row(0).transpose().cwiseAbs2();
 }
 

@@ -161,7 +161,7 @@ struct Tol<std::complex<R>> : Tol<R> {};
 template <typename Scalar>
 class RandomVsLapack : public ::testing::Test {};
 using LapackScalars = ::testing::Types<double, std::complex<double>, float, std::complex<float>>;
-TYPED_TEST_SUITE(RandomVsLapack, LapackScalars);
+TYPED_TEST_SUITE(RandomVsLapack, LapackScalars, dptz_test::ScalarNames);
 
 TYPED_TEST(RandomVsLapack, AllRowsSmallAndMedium) {
   using Scalar = TypeParam;

@@ -31,7 +31,7 @@ using RVec = Eigen::Matrix<Real, Eigen::Dynamic, 1>;
 template <typename Scalar>
 class LapackSolverTyped : public ::testing::Test {};
 using LapackScalars = ::testing::Types<double, std::complex<double>, float, std::complex<float>>;
-TYPED_TEST_SUITE(LapackSolverTyped, LapackScalars);
+TYPED_TEST_SUITE(LapackSolverTyped, LapackScalars, dptz_test::ScalarNames);
 
 /// ||A V - V diag(lambda)||_F / (||A||_2 n eps) and ||V^* V - I||_F / (n eps), ||A||_2 = max|lambda|.
 template <typename Scalar, typename Solver>

@@ -94,7 +94,7 @@ template <typename T>
 Ref<T> laguerreRef(int n, T a, T x) {
   using std::sqrt;
   // l_k = L_k sqrt(k! / Gamma(k+a+1)) (orthonormal up to sign): recurrence with those factors.
-  auto eval = [n, a](const T& z, int upto, T& l, T& lm) {
+  auto eval = [a](const T& z, int upto, T& l, T& lm) {
     T l0 = 0, l1 = 1 / sqrt(tgammaT(a + 1));
     for (int k = 0; k < upto; ++k) {
       const T c1 = sqrt(T(k + 1) * (T(k + 1) + a)), c0 = sqrt(T(k) * (T(k) + a));

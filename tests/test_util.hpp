@@ -10,37 +10,9 @@
 #include <Eigen/Dense>
 #include <gtest/gtest.h>
 
+#include "random_matrices.hpp"
+
 namespace dptz_test {
-
-template <typename Scalar>
-struct Rand {
-  static Scalar draw(std::mt19937_64& g) {
-    std::normal_distribution<double> d;
-    return Scalar(d(g));
-  }
-};
-template <typename R>
-struct Rand<std::complex<R>> {
-  static std::complex<R> draw(std::mt19937_64& g) {
-    std::normal_distribution<double> d;
-    return {R(d(g)), R(d(g))};
-  }
-};
-
-/// GOE / GUE-like random Hermitian matrix (exactly Hermitian: built from the lower triangle).
-template <typename Scalar>
-Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> randomHermitian(Eigen::Index n, std::uint64_t seed) {
-  std::mt19937_64 g(seed);
-  Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> A(n, n);
-  for (Eigen::Index c = 0; c < n; ++c)
-    for (Eigen::Index r = c; r < n; ++r) {
-      Scalar x = Rand<Scalar>::draw(g);
-      if (r == c) x = Scalar(Eigen::numext::real(x));
-      A(r, c) = x;
-      A(c, r) = Eigen::numext::conj(x);
-    }
-  return A;
-}
 
 /// Hermitian matrix Q diag(lambda) Q^* with a random unitary Q (Householder QR of a random matrix), exactly
 /// Hermitian by symmetrization.
@@ -51,7 +23,7 @@ Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> withSpectrum(const Vec& la
   std::mt19937_64 g(seed);
   M X(n, n);
   for (Eigen::Index c = 0; c < n; ++c)
-    for (Eigen::Index r = 0; r < n; ++r) X(r, c) = Rand<Scalar>::draw(g);
+    for (Eigen::Index r = 0; r < n; ++r) X(r, c) = drawNormal<Scalar>(g);
   const M Q = Eigen::HouseholderQR<M>(X).householderQ();
   M A = Q * lambda.template cast<Scalar>().asDiagonal() * Q.adjoint();
   const M H = (A + A.adjoint()) / typename Eigen::NumTraits<Scalar>::Real(2);
@@ -68,6 +40,19 @@ Eigen::MatrixXd referenceAbs2LongDouble(const Eigen::MatrixBase<Derived>& A) {
   Eigen::SelfAdjointEigenSolver<ML> es(AL);
   return es.eigenvectors().cwiseAbs2().template cast<double>();
 }
+
+/// Names the instantiations of a typed test suite by the scalar type (an explicit generator: without one,
+/// TYPED_TEST_SUITE passes an empty variadic argument, which Clang's -Wpedantic rejects).
+struct ScalarNames {
+  template <typename T>
+  static std::string GetName(int) {
+    if (std::is_same<T, float>::value) return "float";
+    if (std::is_same<T, double>::value) return "double";
+    if (std::is_same<T, std::complex<float>>::value) return "complex_float";
+    if (std::is_same<T, std::complex<double>>::value) return "complex_double";
+    return "other";
+  }
+};
 
 template <typename T>
 bool allFinite(const T& m) {

@@ -45,25 +45,25 @@ struct Abs2Context {
   Matrix A;  // scaled copy
   RealVector lambda;
   std::vector<Cluster> clusters;
-  Backend backend;
+  bool useLapack;  // the resolved backend
   int threads;
   Real clusterTol = Real(0);     // absolute, on the scaled spectrum
   bool tridiagonalRows = false;  // rows from one tridiagonalization each (RowSpectra) instead of eig(M_j)
   bool sweepRows = false;        // those rows by the characteristic-polynomial sweep (all gaps wide)
 
   Abs2Context(const char* where, Matrix scaled, const Abs2Options& opt)
-      : A(std::move(scaled)), backend(resolveBackend<Scalar>(where, opt.backend, A.rows())), threads(opt.threads) {
+      : A(std::move(scaled)), useLapack(detail::useLapack<Scalar>(where, opt.backend, A.rows())), threads(opt.threads) {
     if (!(opt.clusterTolerance == opt.clusterTolerance)) fail(where, "clusterTolerance is NaN");
     Matrix work = A;
-    HermitianEigenvalues<Scalar> eig(backend);
+    HermitianEigenvalues<Scalar> eig(useLapack);
     if (!eig.compute(work, lambda)) throw NumericalError(std::string(where) + ": eigenvalues of A did not converge");
     setClusters(opt);
   }
 
   /// eig(A) already known (ascending, of the scaled copy), e.g. from the first row's tridiagonal form; A may be
   /// left empty when no further row needs it.
-  Abs2Context(const char* where, Matrix scaled, const Abs2Options& opt, RealVector scaledLambda, Backend resolved)
-      : A(std::move(scaled)), lambda(std::move(scaledLambda)), backend(resolved), threads(opt.threads) {
+  Abs2Context(const char* where, Matrix scaled, const Abs2Options& opt, RealVector scaledLambda, bool lapack)
+      : A(std::move(scaled)), lambda(std::move(scaledLambda)), useLapack(lapack), threads(opt.threads) {
     if (!(opt.clusterTolerance == opt.clusterTolerance)) fail(where, "clusterTolerance is NaN");
     setClusters(opt);
   }
@@ -132,8 +132,8 @@ struct Abs2Context {
 #pragma omp parallel num_threads(nt) if (parallel) reduction(|| : failed)
 #endif
     {
-      HermitianEigenvalues<Scalar> eig(backend);
-      RowSpectra<Scalar> rowSpectra(backend);
+      HermitianEigenvalues<Scalar> eig(useLapack);
+      RowSpectra<Scalar> rowSpectra(useLapack);
       Matrix M;
       RealVector mu;
       RealVector w(n);
@@ -202,8 +202,8 @@ Eigen::Matrix<typename Eigen::NumTraits<Scalar>::Real, Eigen::Dynamic, Eigen::Dy
   using RealMatrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
   const Eigen::Index n = scaled.rows(), count = Eigen::Index(rows.size());
   if (!(options.clusterTolerance == options.clusterTolerance)) fail(where, "clusterTolerance is NaN");
-  const Backend backend = resolveBackend<Scalar>(where, options.backend, n);
-  RowSpectra<Scalar> first(backend);
+  const bool lapack = useLapack<Scalar>(where, options.backend, n);
+  RowSpectra<Scalar> first(lapack);
   const Eigen::Index j0 = count > 0 ? rows[0] : 0;
   // A single row needs no other minor: reduce the scaled copy in place.
   const bool keepA = count > 1;
@@ -212,7 +212,7 @@ Eigen::Matrix<typename Eigen::NumTraits<Scalar>::Real, Eigen::Dynamic, Eigen::Dy
     throw NumericalError(std::string(where) + ": eigenvalues of the tridiagonal form did not converge");
   using Matrix = typename Abs2Context<Scalar>::Matrix;
   auto ctx = std::make_unique<Abs2Context<Scalar>>(where, keepA ? std::move(scaled) : Matrix(), options,
-                                                   std::move(lambda), backend);
+                                                   std::move(lambda), lapack);
   ctx->tridiagonalRows = true;
   RealMatrix W(count, n);
   if (count > 0) {

@@ -13,6 +13,7 @@
 
 #include <Eigen/Core>
 
+#include "detail/numerics.hpp"
 #include "detail/validate.hpp"
 #include "types.hpp"
 
@@ -41,56 +42,6 @@ std::vector<Cluster> findClusters(const Eigen::MatrixBase<Derived>& lambda, type
   }
   return clusters;
 }
-
-namespace detail {
-
-template <typename Real>
-Real clamp01(const Real& x) {
-  return x < Real(0) ? Real(0) : (x > Real(1) ? Real(1) : x);
-}
-
-/// The identity, in the stable paired form of DESIGN.md, for the cluster c of lambda (sum of |v_s(j)|^2 over
-/// the cluster = the projector diagonal): every numerator factor is paired with a denominator factor so the
-/// ratio lies in [0, 1] by interlacing; the c.size - 1 minor eigenvalues pinned to the cluster are skipped.
-template <typename LambdaT, typename MuT>
-typename LambdaT::Scalar pairedProduct(const LambdaT& lambda, const MuT& mu, const Cluster& c) {
-  using Real = typename LambdaT::Scalar;
-  const Eigen::Index n = lambda.size(), last = c.first + c.size - 1;
-  const Real x = (lambda.coeff(c.first) + lambda.coeff(last)) / Real(2);
-  // Array form: Eigen vectorizes the divisions and the product (a scalar loop is bound by the multiply chain).
-  const auto below = ((x - mu.head(c.first).array()) / (x - lambda.head(c.first).array())).cwiseMax(Real(0));
-  const Eigen::Index m = n - 1 - last;
-  const auto above = ((mu.segment(last, m).array() - x) / (lambda.segment(last + 1, m).array() - x)).cwiseMax(Real(0));
-  return below.cwiseMin(Real(1)).prod() * above.cwiseMin(Real(1)).prod();
-}
-
-/// Row j of |V|^2 from lambda and mu = eig(M_j), clusters already found: each member gets P_jj / size.
-template <typename LambdaT, typename MuT, typename OutT>
-void abs2Row(const LambdaT& lambda, const MuT& mu, const std::vector<Cluster>& clusters, OutT&& out) {
-  using Real = typename LambdaT::Scalar;
-  for (const Cluster& c : clusters) {
-    const Real share = pairedProduct(lambda, mu, c) / Real(c.size);
-    for (Eigen::Index s = 0; s < c.size; ++s) out.coeffRef(c.first + s) = share;
-  }
-}
-
-/// 2^-e with 2^e ~ max|x|: an exact scaling that brings spectra to O(1) so no difference can overflow.
-/// Types with a huge exponent range (e.g. mpfr::mpreal) need no scaling.
-template <typename Real>
-Real powerOfTwoScale(const Real& maxAbs) {
-  if constexpr (std::is_floating_point<Real>::value) {
-    if (!(maxAbs > Real(0))) return Real(1);
-    int e = 0;
-    std::frexp(maxAbs, &e);
-    // A subnormal maxAbs would ask for 2^-e beyond the largest finite power of two (inf, then NaN entries).
-    return std::ldexp(Real(1), (std::min)(-e, std::numeric_limits<Real>::max_exponent - 1));
-  } else {
-    (void)maxAbs;
-    return Real(1);
-  }
-}
-
-}  // namespace detail
 
 /// |v_i(j)|^2 for i = 0..n-1 from lambda = eig(A) (ascending, size n) and mu = eig(M_j) (ascending, size n-1).
 /// Eigenvalues closer than tol (absolute; default n eps max|lambda|) form a cluster whose members share the

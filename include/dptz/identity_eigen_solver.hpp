@@ -131,13 +131,13 @@ class IdentityEigenSolver {
     opt.threads = m_threads;
     try {
       // eig(A) from the tridiagonal form (this is all EigenvaluesOnly costs).
-      detail::Tridiagonal<Scalar> tri(m_resolved);
+      detail::Tridiagonal<Scalar> tri(m_useLapack);
       Matrix reflectors = a;
       RealVector d, e;
       if (!tri.reduce(reflectors, d, e)) return failed();
       RealVector lambda = d, e2 = e;
-      if (!detail::tridiagonalEigenvalues(m_resolved, lambda, e2)) return failed();
-      detail::Abs2Context<Scalar> ctx(where, a, opt, lambda, m_resolved);
+      if (!detail::tridiagonalEigenvalues(m_useLapack, lambda, e2)) return failed();
+      detail::Abs2Context<Scalar> ctx(where, a, opt, lambda, m_useLapack);
       setSpectrum(ctx);
       if (abs2) {
         ctx.allRows(where, m_abs2);
@@ -231,9 +231,9 @@ class IdentityEigenSolver {
     Matrix a = A;
     detail::checkSquareFinite(where, a);
     const RealScalar maxAbs = detail::checkHermitian(where, a);
-    const Backend b = detail::resolveBackend<Scalar>(where, m_backend, a.rows());
+    const bool b = detail::useLapack<Scalar>(where, m_backend, a.rows());
     m_pendingScale = detail::powerOfTwoScale(maxAbs);
-    m_resolved = b;
+    m_useLapack = b;
     a *= m_pendingScale;
     return a;
   }
@@ -319,7 +319,7 @@ class IdentityEigenSolver {
 #pragma omp parallel num_threads(nt) if (parallel) reduction(|| : bad)
 #endif
     {
-      detail::HermitianEigenvalues<Scalar> eig(ctx.backend);
+      detail::HermitianEigenvalues<Scalar> eig(ctx.useLapack);
       Matrix X, M;
       RealVector mu;
 #ifdef _OPENMP
@@ -408,7 +408,8 @@ class IdentityEigenSolver {
   RealScalar m_tolUsed = RealScalar(0);
   RealScalar m_scale = RealScalar(1), m_pendingScale = RealScalar(1);
   double m_relTol = -1;
-  Backend m_backend = Backend::Default, m_resolved = Backend::Eigen;
+  Backend m_backend = Backend::Default;
+  bool m_useLapack = false;  // m_backend resolved for the last compute()
   int m_threads = 0;
   Eigen::ComputationInfo m_info = Eigen::InvalidInput;
   bool m_isInitialized = false;

@@ -46,7 +46,7 @@ QuadratureRule<Real> classicalRule(const char* where, const Recurrence<Real>& re
     return rule;
   }
   if (newtonRule(rec, initialGuesses<Real>(family, n, a, b), rule.nodes, rule.weights)) return rule;
-  if (!generalRule(rec, resolveBackend<Real>(where, Backend::Default), rule.nodes, rule.weights))
+  if (!generalRule(rec, useLapack<Real>(where, Backend::Default), rule.nodes, rule.weights))
     throw NumericalError(std::string(where) + ": eigenvalues of the Jacobi matrix did not converge");
   return rule;
 }
@@ -75,14 +75,14 @@ QuadratureRule<typename DA::RealScalar> gaussQuadrature(const Eigen::MatrixBase<
       detail::fail(where, "beta(", k, ") = ", beta.coeff(k),
                    " must be positive (the recurrence of polynomials orthogonal for a positive weight)");
   if (!(std::isfinite(mu0) && mu0 > Real(0))) detail::fail(where, "mu0 must be positive and finite, got ", mu0);
-  const Backend be = detail::resolveBackend<Real>(where, backend);
+  const bool lapack = detail::useLapack<Real>(where, backend);
   detail::Recurrence<Real> rec;
   rec.a = alpha.template cast<Real>();
   rec.b = beta.template cast<Real>();
   rec.mu0 = mu0;
   rec.symmetric = (rec.a.array() == Real(0)).all();
   QuadratureRule<Real> rule;
-  if (!detail::generalRule(rec, be, rule.nodes, rule.weights))
+  if (!detail::generalRule(rec, lapack, rule.nodes, rule.weights))
     throw NumericalError(std::string(where) + ": eigenvalues of the Jacobi matrix did not converge");
   return rule;
 }

@@ -15,7 +15,6 @@
 #include "detail/jacobi_matrix.hpp"
 #include "detail/spectrum.hpp"
 #include "detail/validate.hpp"
-#include "eigenvectors_abs2.hpp"
 #include "identity.hpp"
 
 namespace dptz {
@@ -40,13 +39,13 @@ void checkJacobi(const char* where, const Eigen::MatrixBase<DA>& alpha, const Ei
 template <typename Real>
 bool tridiagonalPairedRow(const Eigen::Matrix<Real, Eigen::Dynamic, 1>& a, const Eigen::Matrix<Real, Eigen::Dynamic, 1>& b,
                           const Eigen::Matrix<Real, Eigen::Dynamic, 1>& lambda, const std::vector<Cluster>& clusters,
-                          Backend backend, Eigen::Index j, Eigen::Matrix<Real, Eigen::Dynamic, 1>& out) {
+                          bool useLapack, Eigen::Index j, Eigen::Matrix<Real, Eigen::Dynamic, 1>& out) {
   using Vector = Eigen::Matrix<Real, Eigen::Dynamic, 1>;
   const Eigen::Index n = a.size();
   Vector top, bottom, mu(n - 1);
-  if (j > 0 && !jacobiEigenvalues<Real>(a.head(j), b.head(j > 1 ? j - 1 : 0), backend, top)) return false;
+  if (j > 0 && !jacobiEigenvalues<Real>(a.head(j), b.head(j > 1 ? j - 1 : 0), useLapack, top)) return false;
   if (j < n - 1 &&
-      !jacobiEigenvalues<Real>(a.tail(n - 1 - j), b.tail(n - 2 - j >= 0 ? n - 2 - j : 0), backend, bottom))
+      !jacobiEigenvalues<Real>(a.tail(n - 1 - j), b.tail(n - 2 - j >= 0 ? n - 2 - j : 0), useLapack, bottom))
     return false;
   std::merge(top.data(), top.data() + top.size(), bottom.data(), bottom.data() + bottom.size(), mu.data());
   out.resize(n);
@@ -85,7 +84,7 @@ Eigen::Matrix<typename DA::RealScalar, Eigen::Dynamic, Eigen::Dynamic> tridiagon
   const Eigen::Index n = alpha.size();
   for (Eigen::Index j : rows) detail::checkIndex(where, "row index", j, n);
   if (!(options.clusterTolerance == options.clusterTolerance)) detail::fail(where, "clusterTolerance is NaN");
-  const Backend backend = detail::resolveBackend<Real>(where, options.backend);
+  const bool lapack = detail::useLapack<Real>(where, options.backend);
   const Eigen::Index count = Eigen::Index(rows.size());
   Matrix W(count, n);
   if (n == 1) {
@@ -98,7 +97,7 @@ Eigen::Matrix<typename DA::RealScalar, Eigen::Dynamic, Eigen::Dynamic> tridiagon
   const Real s = detail::powerOfTwoScale((std::max)(a0.cwiseAbs().maxCoeff(), b0.maxCoeff()));
   const Vector a = a0 * s, b = b0 * s, b2 = b.cwiseAbs2();
   Vector lambda;
-  if (!detail::jacobiEigenvalues<Real>(a, b, backend, lambda))
+  if (!detail::jacobiEigenvalues<Real>(a, b, lapack, lambda))
     throw NumericalError(std::string(where) + ": eigenvalues of T did not converge");
   const Real tol = options.clusterTolerance < 0 ? defaultClusterTolerance(lambda)
                                                 : Real(options.clusterTolerance) * lambda.cwiseAbs().maxCoeff();
@@ -125,7 +124,7 @@ Eigen::Matrix<typename DA::RealScalar, Eigen::Dynamic, Eigen::Dynamic> tridiagon
 #endif
     for (Eigen::Index r = 0; r < count; ++r) {
       Vector row;
-      if (!detail::tridiagonalPairedRow(a, b, lambda, clusters, backend, rows[std::size_t(r)], row)) {
+      if (!detail::tridiagonalPairedRow(a, b, lambda, clusters, lapack, rows[std::size_t(r)], row)) {
         failed = true;
         continue;
       }

@@ -12,9 +12,8 @@
 
 #include <Eigen/Core>
 
-#include "../types.hpp"
-#include "../identity.hpp"
 #include "jacobi_matrix.hpp"
+#include "numerics.hpp"
 
 namespace dptz {
 namespace detail {
@@ -402,7 +401,7 @@ bool newtonRule(const Recurrence<Real>& rec, const QVector<Real>& guess, QVector
 /// form per eigenvalue: the first components (weights) and a Rayleigh correction of the node. O(n^2). Returns false on
 /// non-convergence of the eigenvalues.
 template <typename Real>
-bool generalRule(const Recurrence<Real>& rec, Backend backend, QVector<Real>& nodes, QVector<Real>& weights) {
+bool generalRule(const Recurrence<Real>& rec, bool useLapack, QVector<Real>& nodes, QVector<Real>& weights) {
   constexpr int G = kJacobiLanes;
   using std::abs;
   const Eigen::Index n = rec.a.size();
@@ -417,8 +416,8 @@ bool generalRule(const Recurrence<Real>& rec, Backend backend, QVector<Real>& no
   const QVector<Real> a = rec.a * s, b = rec.b * s, b2 = b.cwiseAbs2();
   QVector<Real> lambda;
   // Even weight function: the half-size bidiagonal singular value problem; otherwise ?sterf (or Eigen).
-  const bool half = rec.symmetric && backend != Backend::Eigen && jacobiEigenvaluesZeroDiagonal<Real>(b, lambda);
-  if (!half && !jacobiEigenvalues<Real>(a, b, backend, lambda)) return false;
+  const bool half = rec.symmetric && useLapack && jacobiEigenvaluesZeroDiagonal<Real>(b, lambda);
+  if (!half && !jacobiEigenvalues<Real>(a, b, useLapack, lambda)) return false;
   const Eigen::Index first = rec.symmetric ? n / 2 : 0;
   if (rec.symmetric && n % 2 == 1) lambda[n / 2] = Real(0);
   SweepWork<Real, G> work;

@@ -22,7 +22,6 @@
 #include <Eigen/Core>
 #include <Eigen/Eigenvalues>
 
-#include "../types.hpp"
 #include "lapack.hpp"
 #include "validate.hpp"
 
@@ -48,31 +47,32 @@ Real rescaleThreshold() {
   return ldexp(Real(1), std::numeric_limits<Real>::max_exponent / 4);
 }
 
-/// Eigenvalues (ascending) of the symmetric tridiagonal matrix with diagonal d and off-diagonal e, via LAPACK's
-/// ?sterf where it applies (float, double, backend not Eigen) and Eigen's tridiagonal QR otherwise. Returns false on
-/// non-convergence.
+/// Ascending eigenvalues of the real symmetric tridiagonal (d, e), written over d; e is destroyed. LAPACK's ?sterf
+/// when useLapack and Real is float or double, Eigen's implicit QL (SelfAdjointEigenSolver::computeFromTridiagonal,
+/// values only) otherwise. Returns false on non-convergence.
 template <typename Real>
-bool jacobiEigenvalues(const Eigen::Matrix<Real, Eigen::Dynamic, 1>& d,
-                            const Eigen::Matrix<Real, Eigen::Dynamic, 1>& e, Backend backend,
-                            Eigen::Matrix<Real, Eigen::Dynamic, 1>& out) {
-  const Eigen::Index n = d.size();
-  out = d;
-  if (n <= 1) return true;
+bool tridiagonalEigenvalues(bool useLapack, Eigen::Matrix<Real, Eigen::Dynamic, 1>& d,
+                            Eigen::Matrix<Real, Eigen::Dynamic, 1>& e) {
+  if (d.size() <= 1) return true;
 #ifdef DPTZ_HAS_LAPACKE
-  if constexpr (std::is_same<Real, float>::value || std::is_same<Real, double>::value) {
-    if (backend != Backend::Eigen) {
-      Eigen::Matrix<Real, Eigen::Dynamic, 1> ework = e;
-      return lapack::sterf(lapack::Int(n), out.data(), ework.data()) == 0;
-    }
+  if constexpr (IsLapackScalar<Real>::value) {
+    if (useLapack) return lapack::sterf(lapack::Int(d.size()), d.data(), e.data()) == 0;
   }
 #endif
-  (void)backend;
-  using Matrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
-  Eigen::SelfAdjointEigenSolver<Matrix> es;
+  (void)useLapack;
+  Eigen::SelfAdjointEigenSolver<Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>> es;
   es.computeFromTridiagonal(d, e, Eigen::EigenvaluesOnly);
   if (es.info() != Eigen::Success) return false;
-  out = es.eigenvalues();
+  d = es.eigenvalues();
   return true;
+}
+
+/// The same for inputs that must be kept (any Eigen vector expressions): out = eig(tridiag(e, d, e)), ascending.
+template <typename Real, typename DiagT, typename OffT>
+bool jacobiEigenvalues(const DiagT& d, const OffT& e, bool useLapack, Eigen::Matrix<Real, Eigen::Dynamic, 1>& out) {
+  out = d;
+  Eigen::Matrix<Real, Eigen::Dynamic, 1> work = e;
+  return tridiagonalEigenvalues(useLapack, out, work);
 }
 
 /// Eigenvalues of a Jacobi matrix with zero diagonal and off-diagonal e (size n - 1): they are 0 (n odd) and +-sigma

@@ -6,8 +6,6 @@
 #include <complex>
 #include <type_traits>
 
-#include "../types.hpp"
-
 namespace dptz {
 namespace detail {
 
@@ -20,7 +18,11 @@ struct IsLapackScalar
 
 template <typename Scalar>
 constexpr bool lapackApplies() noexcept {
-  return hasLapack() && IsLapackScalar<Scalar>::value;
+#ifdef DPTZ_HAS_LAPACKE
+  return IsLapackScalar<Scalar>::value;
+#else
+  return false;
+#endif
 }
 
 }  // namespace detail
@@ -189,18 +191,11 @@ inline Int laed4(Int n, Int i, const float* d, const float* z, float* delta, flo
 #endif  // DPTZ_HAS_LAPACKE
 
 
-// ---- quadrature (dptz/quadrature.hpp, bench baseline): ?stevd, symmetric tridiagonal with eigenvectors ----------
+// ---- Jacobi matrices with zero diagonal (detail/jacobi_matrix.hpp) --------------------------------------------------
 #ifdef DPTZ_HAS_LAPACKE
 namespace dptz {
 namespace detail {
 namespace lapack {
-// d (n) overwritten by the ascending eigenvalues, e (n-1) destroyed; jobz = 'V': eigenvectors in z (ldz >= n).
-inline Int stevd(char jobz, Int n, double* d, double* e, double* z, Int ldz) {
-  return LAPACKE_dstevd(LAPACK_COL_MAJOR, jobz, n, d, e, z, ldz);
-}
-inline Int stevd(char jobz, Int n, float* d, float* e, float* z, Int ldz) {
-  return LAPACKE_sstevd(LAPACK_COL_MAJOR, jobz, n, d, e, z, ldz);
-}
 // ?bdsqr without vectors (LAPACK then runs the dqds algorithm ?lasq1): singular values of the n x n upper bidiagonal
 // matrix (diagonal d, superdiagonal e), d overwritten in decreasing order, e destroyed.
 inline Int bdsqrValues(Int n, double* d, double* e) {

@@ -7,7 +7,6 @@
 #include <Eigen/Core>
 #include <Eigen/Eigenvalues>
 
-#include "../types.hpp"
 #include "lapack.hpp"
 #include "validate.hpp"
 
@@ -22,17 +21,19 @@ constexpr Eigen::Index lapackCrossover() noexcept {
   return Eigen::NumTraits<Scalar>::IsComplex ? 16 : 32;
 }
 
-/// Backend::Default -> the faster concrete backend for n x n problems; a request LAPACK cannot serve is an
-/// error, not a silent switch.
-template <typename Scalar>
-Backend resolveBackend(const char* where, Backend requested, Eigen::Index n = Eigen::Index(1) << 30) {
-  if (requested == Backend::Lapack && !lapackApplies<Scalar>()) {
-    if (!hasLapack()) fail(where, "Backend::Lapack requested but this build has no LAPACKE (DPTZ_WITH_LAPACK)");
+/// The concrete choice behind a requested dptz::Backend (BackendT; a template parameter keeps detail/ free of
+/// public headers) for n x n problems: true = LAPACK. Default takes the faster one; a request LAPACK cannot serve
+/// is an error, not a silent switch.
+template <typename Scalar, typename BackendT>
+bool useLapack(const char* where, BackendT requested, Eigen::Index n = Eigen::Index(1) << 30) {
+  if (requested == BackendT::Lapack && !lapackApplies<Scalar>()) {
+#ifndef DPTZ_HAS_LAPACKE
+    fail(where, "Backend::Lapack requested but this build has no LAPACKE (DPTZ_WITH_LAPACK)");
+#endif
     fail(where, "Backend::Lapack requested but LAPACK has no routine for this scalar type");
   }
-  if (requested == Backend::Default)
-    return lapackApplies<Scalar>() && n >= lapackCrossover<Scalar>() ? Backend::Lapack : Backend::Eigen;
-  return requested;
+  if (requested == BackendT::Default) return lapackApplies<Scalar>() && n >= lapackCrossover<Scalar>();
+  return requested == BackendT::Lapack;
 }
 
 /// Eigenvalues of the lower triangle of Hermitian matrices, ascending; keeps workspace between calls so that
@@ -44,14 +45,14 @@ class HermitianEigenvalues {
   using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
   using RealVector = Eigen::Matrix<Real, Eigen::Dynamic, 1>;
 
-  explicit HermitianEigenvalues(Backend backend) : m_backend(backend) {}
+  explicit HermitianEigenvalues(bool useLapack) : m_useLapack(useLapack) {}
 
   /// Eigenvalues of M (overwritten) into w. Returns false on numerical failure.
   bool compute(Matrix& M, RealVector& w) {
     w.resize(M.rows());
     if (M.rows() == 0) return true;
 #ifdef DPTZ_HAS_LAPACKE
-    if (m_backend == Backend::Lapack) return computeLapack(M, w);
+    if (m_useLapack) return computeLapack(M, w);
 #endif
     m_eigen.compute(M, Eigen::EigenvaluesOnly);
     if (m_eigen.info() != Eigen::Success) return false;
@@ -68,11 +69,11 @@ class HermitianEigenvalues {
   }
   template <bool L = UseLapack, typename std::enable_if<!L, int>::type = 0>
   bool computeLapack(Matrix&, RealVector&) {
-    return false;  // unreachable: resolveBackend refuses Lapack for this scalar
+    return false;  // unreachable: useLapack refuses Lapack for this scalar
   }
   typename std::conditional<UseLapack, lapack::Syevd<Scalar>, int>::type m_lapack{};
 #endif
-  Backend m_backend;
+  bool m_useLapack;
   Eigen::SelfAdjointEigenSolver<Matrix> m_eigen;
 };
 

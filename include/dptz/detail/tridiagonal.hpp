@@ -17,29 +17,12 @@
 #include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
 
-#include "../types.hpp"
-#include "../identity.hpp"
 #include "jacobi_matrix.hpp"
 #include "lapack.hpp"
+#include "numerics.hpp"
 
 namespace dptz {
 namespace detail {
-
-/// Ascending eigenvalues of the real symmetric tridiagonal (d, e): ?sterf (LAPACK backend, float/double) or Eigen's
-/// implicit QL without vectors. d is overwritten by the eigenvalues, e is destroyed. Returns false on failure.
-template <typename Real>
-bool tridiagonalEigenvalues(Backend backend, Eigen::Matrix<Real, Eigen::Dynamic, 1>& d,
-                            Eigen::Matrix<Real, Eigen::Dynamic, 1>& e) {
-  if (d.size() <= 1) return true;
-#ifdef DPTZ_HAS_LAPACKE
-  if constexpr (IsLapackScalar<Real>::value) {
-    if (backend == Backend::Lapack) return lapack::sterf(lapack::Int(d.size()), d.data(), e.data()) == 0;
-  }
-#endif
-  (void)backend;
-  Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic> none;
-  return Eigen::internal::computeFromTridiagonal_impl(d, e, Eigen::Index(30), false, none) == Eigen::Success;
-}
 
 /// A = Q T Q^* (lower triangle, Householder from column 1) with workspace kept between calls; one object per thread.
 template <typename Scalar, bool UseLapack = lapackApplies<Scalar>()>
@@ -49,7 +32,7 @@ class Tridiagonal {
   using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
   using RealVector = Eigen::Matrix<Real, Eigen::Dynamic, 1>;
 
-  explicit Tridiagonal(Backend backend) : m_backend(backend) {}
+  explicit Tridiagonal(bool useLapack) : m_useLapack(useLapack) {}
 
   /// Reduces a (overwritten: the reflectors stay there for applyQ) to the tridiagonal (d, e). False on failure.
   bool reduce(Matrix& a, RealVector& d, RealVector& e) {
@@ -58,7 +41,7 @@ class Tridiagonal {
     e.resize(n > 0 ? n - 1 : 0);
 #ifdef DPTZ_HAS_LAPACKE
     if constexpr (UseLapack) {
-      if (m_backend == Backend::Lapack) {
+      if (m_useLapack) {
         using lapack::Int;
         if (n == 0) return true;
         m_tau.resize(std::max<Eigen::Index>(1, n - 1));
@@ -85,7 +68,7 @@ class Tridiagonal {
     if (a.rows() <= 1) return;
 #ifdef DPTZ_HAS_LAPACKE
     if constexpr (UseLapack) {
-      if (m_backend == Backend::Lapack) {
+      if (m_useLapack) {
         using lapack::Int;
         Scalar q{};
         lapack::ormtr(Int(C.rows()), Int(C.cols()), a.data(), Int(a.outerStride()), m_tau.data(), C.data(),
@@ -102,7 +85,7 @@ class Tridiagonal {
   }
 
  private:
-  Backend m_backend;
+  bool m_useLapack;
   Eigen::Tridiagonalization<Matrix> m_eigen;
   Eigen::Matrix<Scalar, Eigen::Dynamic, 1> m_tau, m_work;
   Eigen::Index m_n = -1;
@@ -118,7 +101,7 @@ class RowSpectra {
   using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
   using RealVector = Eigen::Matrix<Real, Eigen::Dynamic, 1>;
 
-  explicit RowSpectra(Backend backend) : m_backend(backend), m_tri(backend) {}
+  explicit RowSpectra(bool useLapack) : m_useLapack(useLapack), m_tri(useLapack) {}
 
   /// The tridiagonal form of A with j first; A is copied.
   bool reduce(const Matrix& A, Eigen::Index j) {
@@ -139,7 +122,7 @@ class RowSpectra {
   bool eigenvalues(RealVector& lambda) {
     lambda = m_d;
     RealVector e = m_e;
-    return tridiagonalEigenvalues(m_backend, lambda, e);
+    return tridiagonalEigenvalues(m_useLapack, lambda, e);
   }
 
   /// Row 0 of T's |V|^2 given lambda = eig(T) and its clusters. With every gap wide (sweep) and T unreduced, the
@@ -147,7 +130,8 @@ class RowSpectra {
   /// pivot recurrences in O(n) per eigenvalue (componentSweep, also behind tridiagonalEigenvectorsAbs2): about a
   /// third of a tridiagonal eigensolve (?sterf). Otherwise the paired product with mu = eig(T[1:, 1:]) (clusters
   /// share their projector diagonal).
-  bool row(const RealVector& lambda, const std::vector<Cluster>& clusters, bool sweep, RealVector& w) {
+  template <typename Clusters>
+  bool row(const RealVector& lambda, const Clusters& clusters, bool sweep, RealVector& w) {
     const Eigen::Index n = m_d.size();
     w.resize(n);
     if (n == 1) {
@@ -173,13 +157,13 @@ class RowSpectra {
     }
     (void)sweep;
     RealVector mu = m_d.tail(n - 1), e = m_e.tail(n - 2);
-    if (!tridiagonalEigenvalues(m_backend, mu, e)) return false;
+    if (!tridiagonalEigenvalues(m_useLapack, mu, e)) return false;
     abs2Row(lambda, mu, clusters, w);
     return true;
   }
 
  private:
-  Backend m_backend;
+  bool m_useLapack;
   Tridiagonal<Scalar> m_tri;
   Matrix m_b;
   RealVector m_d, m_e, m_b2;

@@ -14,7 +14,7 @@
 
 #include <Eigen/Core>
 
-#include "../identity.hpp"
+#include "numerics.hpp"
 #include "lapack.hpp"
 #include "secular.hpp"
 

@@ -1,0 +1,68 @@
+// dptz — numerics shared by every path (internal): the identity's stable paired product, exact power-of-two
+// scaling, clamping to [0, 1].
+#ifndef DPTZ_DETAIL_NUMERICS_HPP
+#define DPTZ_DETAIL_NUMERICS_HPP
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <type_traits>
+
+#include <Eigen/Core>
+
+namespace dptz {
+namespace detail {
+
+template <typename Real>
+Real clamp01(const Real& x) {
+  return x < Real(0) ? Real(0) : (x > Real(1) ? Real(1) : x);
+}
+
+/// The identity for one cluster c (fields first, size) of the ascending spectrum lambda, with mu = eig(M_j)
+/// ascending: the sum of |v_s(j)|^2 over the cluster, i.e. the diagonal entry j of the cluster's spectral
+/// projector. Every numerator factor (x - mu_k) is paired with a denominator factor (x - lambda_k) so that each
+/// ratio lies in [0, 1] by interlacing: the product cannot overflow or underflow needlessly. The c.size - 1 minor
+/// eigenvalues pinned inside the cluster are skipped (docs/math.md, sections "Stable paired product" and "Clusters
+/// and the projector diagonal").
+template <typename LambdaT, typename MuT, typename ClusterT>
+typename LambdaT::Scalar pairedProduct(const LambdaT& lambda, const MuT& mu, const ClusterT& c) {
+  using Real = typename LambdaT::Scalar;
+  const Eigen::Index n = lambda.size(), last = c.first + c.size - 1;
+  const Real x = (lambda.coeff(c.first) + lambda.coeff(last)) / Real(2);
+  // Array form: Eigen vectorizes the divisions and the product (a scalar loop is bound by the multiply chain).
+  const auto below = ((x - mu.head(c.first).array()) / (x - lambda.head(c.first).array())).cwiseMax(Real(0));
+  const Eigen::Index m = n - 1 - last;
+  const auto above = ((mu.segment(last, m).array() - x) / (lambda.segment(last + 1, m).array() - x)).cwiseMax(Real(0));
+  return below.cwiseMin(Real(1)).prod() * above.cwiseMin(Real(1)).prod();
+}
+
+/// Row j of |V|^2 from lambda and mu = eig(M_j), clusters already found: each member gets P_jj / size.
+template <typename LambdaT, typename MuT, typename Clusters, typename OutT>
+void abs2Row(const LambdaT& lambda, const MuT& mu, const Clusters& clusters, OutT&& out) {
+  using Real = typename LambdaT::Scalar;
+  for (const auto& c : clusters) {
+    const Real share = pairedProduct(lambda, mu, c) / Real(c.size);
+    for (Eigen::Index s = 0; s < c.size; ++s) out.coeffRef(c.first + s) = share;
+  }
+}
+
+/// 2^-e with 2^e ~ maxAbs: an exact scaling that brings a spectrum to O(1), so no difference of eigenvalues
+/// overflows (docs/math.md, section "Accuracy"). Types with a huge exponent range (e.g. mpfr::mpreal) need none.
+template <typename Real>
+Real powerOfTwoScale(const Real& maxAbs) {
+  if constexpr (std::is_floating_point<Real>::value) {
+    if (!(maxAbs > Real(0))) return Real(1);
+    int e = 0;
+    std::frexp(maxAbs, &e);
+    // A subnormal maxAbs would ask for 2^-e beyond the largest finite power of two (inf, then NaN entries).
+    return std::ldexp(Real(1), (std::min)(-e, std::numeric_limits<Real>::max_exponent - 1));
+  } else {
+    (void)maxAbs;
+    return Real(1);
+  }
+}
+
+}  // namespace detail
+}  // namespace dptz
+
+#endif  // DPTZ_DETAIL_NUMERICS_HPP
