@@ -2,7 +2,7 @@
 # Installs the Debian packages dptz's build, tests and benchmarks need, only when some are missing.
 set -euo pipefail
 pkgs=(cmake make g++ libeigen3-dev liblapacke-dev libopenblas-dev libgtest-dev libbenchmark-dev libmpfrc++-dev
-      libmpfr-dev libgmp-dev python3)
+      libmpfr-dev libgmp-dev python3 python3-matplotlib doxygen)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
