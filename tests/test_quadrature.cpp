@@ -328,7 +328,7 @@ TEST(GaussRules, NewtonPathTakenForModerateParameters) {
     const Index n = rec.a.size();
     VectorXd x, w, gx, gw;
     ASSERT_TRUE(newtonRule(rec, guess, x, w)) << what << " n = " << n << " a = " << a << " b = " << b;
-    ASSERT_TRUE(generalRule(rec, dptz::Backend::Default, gx, gw));
+    ASSERT_TRUE(generalRule(rec, dptz::hasLapack(), gx, gw));
     const double scale = std::max(1.0, gx.cwiseAbs().maxCoeff());
     EXPECT_LE((x - gx).cwiseAbs().maxCoeff(), 64 * kEps * scale) << what << " n = " << n << " a = " << a;
     double ew = 0;

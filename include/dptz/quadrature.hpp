@@ -84,6 +84,10 @@ QuadratureRule<typename DA::RealScalar> gaussQuadrature(const Eigen::MatrixBase<
   QuadratureRule<Real> rule;
   if (!detail::generalRule(rec, lapack, rule.nodes, rule.weights))
     throw NumericalError(std::string(where) + ": eigenvalues of the Jacobi matrix did not converge");
+  for (Eigen::Index i = 0; i < rule.nodes.size(); ++i)
+    if (!std::isfinite(rule.nodes[i]))
+      throw NumericalError(std::string(where) + ": node " + std::to_string(i) +
+                           " (an eigenvalue of the Jacobi matrix) exceeds the largest finite number");
   return rule;
 }
 
