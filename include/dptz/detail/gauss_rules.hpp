@@ -12,7 +12,6 @@
 #include <vector>
 
 #include <Eigen/Core>
-#include <Eigen/Eigenvalues>
 
 #include "jacobi_matrix.hpp"
 #include "numerics.hpp"
@@ -549,21 +548,8 @@ bool sweepFirstComponents(const QVector<Real>& a, const QVector<Real>& b, bool s
   return true;
 }
 
-/// The same by Golub–Welsch with eigenvectors (Eigen's tridiagonal QR, O(n^3)): the safety net where the
-/// eigenvalues are not accurate enough for the sweep (graded matrices whose small eigenvalues carry only an
-/// absolute error eps ||T||); orthogonal vectors make the components sum to 1.
-template <typename Real>
-bool denseFirstComponents(const QVector<Real>& a, const QVector<Real>& b, QVector<Real>& lambda, QVector<Real>& first) {
-  Eigen::SelfAdjointEigenSolver<Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>> es;
-  es.computeFromTridiagonal(a, b, Eigen::ComputeEigenvectors);
-  if (es.info() != Eigen::Success) return false;
-  lambda = es.eigenvalues();
-  first = es.eigenvectors().row(0).transpose().cwiseAbs2();
-  return true;
-}
-
 /// First components (summing to 1 to rounding) and eigenvalues, ascending, of one unreduced block given unscaled:
-/// the sweep, or the dense safety net when the sweep's components do not sum to 1 within sqrt(eps). Eigenvalues
+/// the sweep, or Golub–Welsch with eigenvectors (jacobiDenseAbs2) when the sweep's components do not sum to 1 within sqrt(eps). Eigenvalues
 /// beyond the largest finite number come back infinite.
 template <typename Real>
 bool blockFirstComponents(const QVector<Real>& a, const QVector<Real>& b, bool useLapack, QVector<Real>& lambda,
@@ -582,7 +568,9 @@ bool blockFirstComponents(const QVector<Real>& a, const QVector<Real>& b, bool u
   if (!sweepFirstComponents(as, bs, symmetric, useLapack, lambda, first)) return false;
   const Real total = first.sum();
   if (!(abs(total - Real(1)) <= sqrt(Eigen::NumTraits<Real>::epsilon()))) {
-    if (!denseFirstComponents(as, bs, lambda, first)) return false;
+    Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic> firstRow;
+    if (!jacobiDenseAbs2<Real>(as, bs, {0}, lambda, firstRow)) return false;
+    first = firstRow.row(0).transpose();
   }
   first /= first.sum();
   lambda /= s;

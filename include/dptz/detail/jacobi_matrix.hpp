@@ -75,6 +75,23 @@ bool jacobiEigenvalues(const DiagT& d, const OffT& e, bool useLapack, Eigen::Mat
   return tridiagonalEigenvalues(useLapack, out, work);
 }
 
+/// Golub–Welsch with eigenvectors (Eigen's tridiagonal QR, O(n^3)) on the Jacobi matrix (d, e) scaled to norm ~1:
+/// lambda = eig, ascending, and W(r, i) = |v_i(rows[r])|^2. The safety net of the O(n^2) paths where the computed
+/// eigenvalues are not accurate enough for them (graded matrices, whose small eigenvalues carry only an absolute
+/// error eps ||T||): orthogonal vectors keep rows and columns of |V|^2 summing to 1. False on non-convergence.
+template <typename Real>
+bool jacobiDenseAbs2(const Eigen::Matrix<Real, Eigen::Dynamic, 1>& d, const Eigen::Matrix<Real, Eigen::Dynamic, 1>& e,
+                     const std::vector<Eigen::Index>& rows, Eigen::Matrix<Real, Eigen::Dynamic, 1>& lambda,
+                     Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>& W) {
+  Eigen::SelfAdjointEigenSolver<Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>> es;
+  es.computeFromTridiagonal(d, e, Eigen::ComputeEigenvectors);
+  if (es.info() != Eigen::Success) return false;
+  lambda = es.eigenvalues();
+  W.resize(Eigen::Index(rows.size()), d.size());
+  for (std::size_t r = 0; r < rows.size(); ++r) W.row(Eigen::Index(r)) = es.eigenvectors().row(rows[r]).cwiseAbs2();
+  return true;
+}
+
 /// Eigenvalues of a Jacobi matrix with zero diagonal and off-diagonal e (size n - 1): they are 0 (n odd) and +-sigma
 /// with sigma the singular values of a half-size bidiagonal matrix. Ordering the unknowns even/odd turns T into
 /// [[0, B], [B^T, 0]], B^T upper bidiagonal with diagonal e_0, e_2, ... and superdiagonal e_1, e_3, ...: square
