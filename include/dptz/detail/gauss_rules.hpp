@@ -302,7 +302,8 @@ struct NewtonSetup {
   }
 };
 
-/// Newton iteration of G consecutive nodes i0, i0 + 1, ... (lanes past n - 1 repeat the last node).
+/// Newton iteration of G consecutive nodes i0, i0 + 1, ... (lanes past n - 1 repeat the last node). Longer than a
+/// screen because it holds the iteration's state; each step is a member of a few lines.
 template <typename Real, int G>
 class NewtonGroup {
  public:
