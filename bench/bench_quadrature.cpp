@@ -18,7 +18,18 @@ namespace {
 
 using Eigen::Index;
 using Eigen::VectorXd;
-using Rec = dptz::detail::Recurrence<double>;
+
+/// A Jacobi matrix (diagonal a, off-diagonal b) with the total mass mu0 of its weight function.
+struct Rec {
+  VectorXd a, b;
+  double mu0 = 1;
+};
+
+/// The classical rules' recurrence coefficients (library internals: the public API computes rules, not recurrences).
+template <typename Recurrence>
+Rec fromRecurrence(const Recurrence& r) {
+  return Rec{r.a, r.b, r.mu0};
+}
 
 /// Golub–Welsch with LAPACK: ?stevd with vectors on the Jacobi matrix, weights = mu0 V(0, i)^2.
 void stevdRule(const Rec& r, VectorXd& nodes, VectorXd& weights, Eigen::MatrixXd& Z, VectorXd& e) {
@@ -48,7 +59,7 @@ void registerRule(const std::string& table, const std::string& name, std::functi
       const Rec r = rec(n);
       for (auto _ : st) {
         VectorXd d = r.a, e = r.b;
-        dptz::detail::lapack::sterf(dptz::detail::lapack::Int(n), d.data(), e.data());
+        LAPACKE_dsterf(lapack_int(n), d.data(), e.data());
         benchmark::DoNotOptimize(d.data());
       }
     })->Unit(benchmark::kMillisecond);
@@ -122,16 +133,17 @@ void registerTridiagonalRow(std::initializer_list<Index> sizes) {
 const int registered = [] {
   using namespace dptz::detail;
   registerRule(
-      "gauss_legendre", "gaussLegendre", [](Index n) { return legendreRecurrence<double>(n); },
+      "gauss_legendre", "gaussLegendre", [](Index n) { return fromRecurrence(legendreRecurrence<double>(n)); },
       [](Index n) { return dptz::gaussLegendre(n); }, {100, 1000, 4000});
   registerRule(
-      "gauss_hermite", "gaussHermite", [](Index n) { return hermiteRecurrence<double>(n); },
+      "gauss_hermite", "gaussHermite", [](Index n) { return fromRecurrence(hermiteRecurrence<double>(n)); },
       [](Index n) { return dptz::gaussHermite(n); }, {100, 1000, 4000});
   registerRule(
-      "gauss_laguerre", "gaussLaguerre", [](Index n) { return laguerreRecurrence<double>(n, 0.5); },
+      "gauss_laguerre", "gaussLaguerre", [](Index n) { return fromRecurrence(laguerreRecurrence<double>(n, 0.5)); },
       [](Index n) { return dptz::gaussLaguerre(n, 0.5); }, {100, 1000, 4000});
   registerRule(
-      "gauss_jacobi", "gaussJacobi", [](Index n) { return jacobiRecurrence<double>(n, 0.5, -0.3); },
+      "gauss_jacobi", "gaussJacobi",
+      [](Index n) { return fromRecurrence(jacobiRecurrence<double>(n, 0.5, -0.3)); },
       [](Index n) { return dptz::gaussJacobi(n, 0.5, -0.3); }, {100, 1000, 4000});
   registerTridiagonalRow({100, 1000});
   return 0;

@@ -4,7 +4,9 @@
 #include <dptz/quadrature.hpp>
 
 #include <cmath>
+#include <limits>
 #include <random>
+#include <string>
 
 #include "test_util.hpp"
 
@@ -328,7 +330,7 @@ TEST(GaussRules, NewtonPathTakenForModerateParameters) {
     const Index n = rec.a.size();
     VectorXd x, w, gx, gw;
     ASSERT_TRUE(newtonRule(rec, guess, x, w)) << what << " n = " << n << " a = " << a << " b = " << b;
-    ASSERT_TRUE(generalRule(rec, dptz::Backend::Default, gx, gw));
+    ASSERT_TRUE(generalRule(rec, dptz::hasLapack(), gx, gw));
     const double scale = std::max(1.0, gx.cwiseAbs().maxCoeff());
     EXPECT_LE((x - gx).cwiseAbs().maxCoeff(), 64 * kEps * scale) << what << " n = " << n << " a = " << a;
     double ew = 0;
@@ -439,6 +441,111 @@ TEST(GaussRules, FloatAndLongDouble) {
   }
   const auto gl = dptz::gaussLaguerre<long double>(20, 0.5L);
   EXPECT_NEAR(double(gl.weights.sum() / std::tgamma(1.5L)), 1.0, 1e-17);
+}
+
+/// The contract of gaussQuadrature on any accepted input: finite nodes, ascending; weights in [0, mu0] summing to
+/// mu0 (sum taken on w / n so that it cannot overflow for mu0 near DBL_MAX).
+void expectRuleContract(const dptz::QuadratureRule<double>& r, double mu0, double sumTol) {
+  const Index n = r.nodes.size();
+  ASSERT_EQ(r.weights.size(), n);
+  EXPECT_TRUE(r.nodes.allFinite());
+  EXPECT_TRUE(r.weights.allFinite());
+  for (Index i = 1; i < n; ++i) EXPECT_LE(r.nodes[i - 1], r.nodes[i]) << i;
+  EXPECT_GE(r.weights.minCoeff(), 0.0);
+  EXPECT_LE(r.weights.maxCoeff(), mu0);
+  const double scaledSum = (r.weights / double(n)).sum(), scaledMu0 = mu0 / double(n);
+  EXPECT_LE(std::abs(scaledSum - scaledMu0), sumTol * scaledMu0 + 8 * std::numeric_limits<double>::denorm_min());
+}
+
+TEST(GaussQuadrature, GradedMatrixKeepsTheSmallNodesAndSumsToMu0) {
+  // The leading 2x2 block [[0, 1], [1, -1e-255]] (nodes -1, 1, weights mu0/2) is coupled by beta = 4 to a diagonal
+  // 1e290: its influence on the block is below 1e-290, so the rule is {-1, 1, 1e290} with weights {mu0/2, mu0/2, 0}.
+  const double mu0 = 2.4920097874293144e+35;
+  const VectorXd a = (VectorXd(3) << 0, -1e-255, 1.0000000000000001e+290).finished(), b = VectorXd::LinSpaced(2, 1, 4);
+  const auto r = dptz::gaussQuadrature(a, b, mu0);
+  expectRuleContract(r, mu0, 4 * kEps);
+  EXPECT_NEAR(r.nodes[0], -1.0, 4 * kEps);
+  EXPECT_NEAR(r.nodes[1], 1.0, 4 * kEps);
+  EXPECT_EQ(r.nodes[2], a[2]);
+  EXPECT_NEAR(r.weights[0] / mu0, 0.5, 4 * kEps);
+  EXPECT_NEAR(r.weights[1] / mu0, 0.5, 4 * kEps);
+  EXPECT_LE(r.weights[2] / mu0, 1e-300);
+}
+
+TEST(GaussQuadrature, NodeBeyondDoubleMaxThrows) {
+  // eig([[0, b], [b, DBL_MAX]]) with b = 5.99e307: the larger eigenvalue is DBL_MAX + b^2 / DBL_MAX ~ 1.998e308.
+  const VectorXd a = (VectorXd(2) << 0, std::numeric_limits<double>::max()).finished();
+  const VectorXd b = VectorXd::Constant(1, 5.9923104495410527e+307);
+  try {
+    (void)dptz::gaussQuadrature(a, b, 1.0);
+    ADD_FAILURE() << "no exception";
+  } catch (const dptz::NumericalError& e) {
+    EXPECT_NE(std::string(e.what()).find("dptz::gaussQuadrature: node 1 (an eigenvalue of the Jacobi matrix) exceeds "
+                                         "the largest finite number"),
+              std::string::npos)
+        << e.what();
+  }
+  // The same matrix halved is representable: nodes -b'^2 / a' (about -1e307) and about 9.99e307.
+  const auto r = dptz::gaussQuadrature(VectorXd(a / 2), VectorXd(b / 2), 1.0);
+  expectRuleContract(r, 1.0, 4 * kEps);
+  const LD am = LD(a[1]) / 2, bm = LD(b[0]) / 2, disc = std::sqrt(am * am / 4 + bm * bm);
+  EXPECT_NEAR(r.nodes[0] / double(am / 2 - disc), 1.0, 8 * kEps);
+  EXPECT_NEAR(r.nodes[1] / double(am / 2 + disc), 1.0, 8 * kEps);
+}
+
+TEST(GaussQuadrature, OffDiagonalAtDoubleMaxAndSubnormalMass) {
+  // beta is the off-diagonal itself (not its square): eig = 0, +-sqrt(b0^2 + b1^2) = +-DBL_MAX (to rounding). The
+  // eigenvector of 0 is (b1, 0, -b0) / norm: weight mu0 (1 - 4e-625); those of +-DBL_MAX have weight below 1e-600.
+  const double M = std::numeric_limits<double>::max(), mu0 = 4.150151425066471e-322;
+  const VectorXd a = VectorXd::Zero(3), b = (VectorXd(2) << 0.000118255615234375, M).finished();
+  const auto r = dptz::gaussQuadrature(a, b, mu0);
+  expectRuleContract(r, mu0, 4 * kEps);
+  EXPECT_EQ(r.nodes[0], -M);
+  EXPECT_EQ(r.nodes[1], 0.0);
+  EXPECT_EQ(r.nodes[2], M);
+  EXPECT_EQ(r.weights[0], 0.0);
+  EXPECT_EQ(r.weights[1], mu0);
+  EXPECT_EQ(r.weights[2], 0.0);
+}
+
+TEST(GaussQuadrature, TinyAndHugeMassScaleTheWeights) {
+  // Weights are mu0 times the unit rule, for mu0 from subnormal to DBL_MAX.
+  const auto rec = dptz::detail::jacobiRecurrence<double>(30, 0.5, -0.3);
+  const auto unit = dptz::gaussQuadrature(rec.a, rec.b, 1.0);
+  for (double mu0 : {3.27e-201, 1e-310, 1e300, std::numeric_limits<double>::max()}) {
+    const auto r = dptz::gaussQuadrature(rec.a, rec.b, mu0);
+    expectRuleContract(r, mu0, 4 * kEps);
+    EXPECT_TRUE(r.nodes == unit.nodes);
+    for (Index i = 0; i < 30; ++i) {
+      if (unit.weights[i] * mu0 > 1e-300) {
+        EXPECT_NEAR(r.weights[i] / mu0, unit.weights[i], 4 * kEps * unit.weights[i]) << mu0 << " " << i;
+      }
+    }
+  }
+}
+
+TEST(GaussQuadrature, GradedMatricesSumToMu0) {
+  // Off-diagonals spread over 20 orders of magnitude: the small eigenvalues carry an absolute error eps ||T|| only,
+  // too much for weights from the characteristic polynomial at them; the rule still sums to mu0 and the row 0
+  // weight goes to the node of its nearly decoupled diagonal entry. Against long double Golub–Welsch.
+  const double mu0 = 3.27e-201;
+  const VectorXd a = (VectorXd(4) << -0.31164340857288841, -0.73347320637785929, 0.42964311877431904,
+                      -0.14213196404393635)
+                         .finished();
+  const VectorXd b = (VectorXd(3) << 2.6275278219197674e-10, 71601781260782208, 3.8852411132188234e-11).finished();
+  const auto r = dptz::gaussQuadrature(a, b, mu0);
+  expectRuleContract(r, mu0, 4 * kEps);
+  EXPECT_GE(r.weights.maxCoeff(), (1 - 1e-15) * mu0);
+  std::mt19937_64 g(5);
+  std::uniform_real_distribution<double> u(-1, 1), e(-10, 10);
+  for (int t = 0; t < 300; ++t) {
+    const Index n = 2 + Index(g() % 7);
+    VectorXd ag(n), bg(n - 1);
+    for (Index k = 0; k < n; ++k) ag[k] = u(g) * std::pow(10.0, e(g));
+    for (Index k = 0; k + 1 < n; ++k) bg[k] = std::abs(u(g)) * std::pow(10.0, e(g)) + 1e-300;
+    expectRuleContract(dptz::gaussQuadrature(ag, bg, mu0), mu0, 16 * kEps);
+    expectRuleContract(dptz::gaussQuadrature(ag, bg, 1.0), 1.0, 16 * kEps);
+  }
 }
 
 TEST(GaussRules, BadInput) {

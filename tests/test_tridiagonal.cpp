@@ -3,7 +3,11 @@
 #include <dptz/eigenvectors_abs2.hpp>
 #include <dptz/tridiagonal.hpp>
 
+#include <limits>
 #include <random>
+#include <sstream>
+#include <string>
+#include <utility>
 
 #include "test_util.hpp"
 
@@ -168,6 +172,77 @@ TEST(TridiagonalAbs2, SizeOne) {
   const MatrixXd W = dptz::tridiagonalEigenvectorsAbs2(VectorXd::Constant(1, 3.0), VectorXd(0), {0, 0});
   EXPECT_EQ(W.rows(), 2);
   EXPECT_EQ(W(0, 0), 1.0);
+}
+
+/// The documented contract with every row requested: finite entries in [0, 1], rows and columns summing to 1
+/// within sqrt(eps).
+void expectAbs2Contract(const MatrixXd& W, const std::string& what) {
+  const double tol = std::sqrt(std::numeric_limits<double>::epsilon());
+  EXPECT_TRUE(W.allFinite()) << what;
+  EXPECT_GE(W.minCoeff(), 0.0) << what;
+  EXPECT_LE(W.maxCoeff(), 1.0) << what;
+  EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), tol) << what;
+  EXPECT_LE((W.colwise().sum().array() - 1).abs().maxCoeff(), tol) << what;
+}
+
+std::string describe(const VectorXd& a, const VectorXd& b) {
+  std::ostringstream out;
+  out.precision(17);
+  out << "a = {" << a.transpose() << "}, b = {" << b.transpose() << "}";
+  return out.str();
+}
+
+TEST(TridiagonalAbs2, ExtremeEntriesKeepTheContract) {
+  const double M = std::numeric_limits<double>::max(), sub = std::numeric_limits<double>::denorm_min();
+  const std::vector<std::pair<std::vector<double>, std::vector<double>>> cases = {
+      {{0, -1e-255, 1.0000000000000001e+290}, {1, 4}},
+      {{0, 0, 0}, {0.000118255615234375, M}},
+      {{0, M}, {5.9923104495410527e+307}},
+      {{M, -M, M}, {M, M}},
+      {{-M, -1, 0, 1e-300}, {1e300, -M, 1}},
+      {{-M, M, sub, 1e-300, 0}, {1e300, 1e300, -M, 2.2e-308}},
+      {{sub, 0, 1e-320}, {1e-322, 2 * sub}},
+      {{1e-300, -1e300, 1e-300, 1e300}, {1e-300, 1e300, 1e-300}},
+      {{-2860206.2620026227, 0.028823084439950793, 1.0898295529024011e-14, 0.68923878580384446,
+        -1.9562929556386023e-19},
+       {-1.0578421077644215e-05, -8.681008068065193e-09, -1.9552284993401177, 35589991220401.547}},
+      {{26858.284831007102, -0.00012830065880624919, -5855416909059.1562, -1.0538411039363554e-10,
+        89001258.937346667, -0.00087439196958637698},
+       {211944.19493188011, 2.2191156766306106e+17, 1.2885946476978615e-11, 19889.490416049332, 1.4957762215251558}},
+      {{1 + 1.9e-14, 1, 1, 1, 1}, {-1.33e-14, 0, 0, 0}},
+  };
+  for (const auto& c : cases) {
+    const VectorXd a = Eigen::Map<const VectorXd>(c.first.data(), Index(c.first.size()));
+    const VectorXd b = Eigen::Map<const VectorXd>(c.second.data(), Index(c.second.size()));
+    expectAbs2Contract(dptz::tridiagonalEigenvectorsAbs2(a, b, allRows(a.size())), describe(a, b));
+  }
+  // Graded random matrices: entries over 30 orders of magnitude.
+  std::mt19937_64 g(9);
+  std::uniform_real_distribution<double> u(-1, 1), e(-15, 15);
+  for (int t = 0; t < 300; ++t) {
+    const Index n = 2 + Index(g() % 7);
+    VectorXd a(n), b(n - 1);
+    for (Index k = 0; k < n; ++k) a[k] = u(g) * std::pow(10.0, e(g));
+    for (Index k = 0; k + 1 < n; ++k) b[k] = u(g) * std::pow(10.0, e(g));
+    expectAbs2Contract(dptz::tridiagonalEigenvectorsAbs2(a, b, allRows(n)), describe(a, b));
+  }
+}
+
+TEST(TridiagonalAbs2, ExtremeScalesAgainstClosedForms) {
+  // [[0, 1], [1, -1e-255]] coupled by 4 to 1e290: row 0 is (1/2, 1/2, 0) to far below eps.
+  const MatrixXd W = dptz::tridiagonalEigenvectorsAbs2((VectorXd(3) << 0, -1e-255, 1e290).finished(),
+                                                       (VectorXd(2) << 1, 4).finished(), {0, 2});
+  EXPECT_NEAR(W(0, 0), 0.5, 4e-16);
+  EXPECT_NEAR(W(0, 1), 0.5, 4e-16);
+  EXPECT_LE(W(0, 2), 1e-300);
+  EXPECT_EQ(W(1, 2), 1.0);
+  // Zero diagonal, b = (b0, DBL_MAX): the eigenvector of 0 is (b1, 0, -b0) / norm, row 0 is (0, 1, 0) to 1e-16.
+  const double M = std::numeric_limits<double>::max();
+  const MatrixXd Z = dptz::tridiagonalEigenvectorsAbs2(VectorXd::Zero(3), (VectorXd(2) << 1.2e-4, M).finished(), {0, 1});
+  EXPECT_LE(Z(0, 0), 1e-300);
+  EXPECT_EQ(Z(0, 1), 1.0);
+  EXPECT_NEAR(Z(1, 0), 0.5, 4e-16);
+  EXPECT_EQ(Z(1, 1), 0.0);
 }
 
 TEST(TridiagonalAbs2, BadInput) {

@@ -35,7 +35,7 @@ void checkJacobi(const char* where, const Eigen::MatrixBase<DA>& alpha, const Ei
 }
 
 /// Row j of |V|^2 from the paired product with merged block spectra (eig(M_j) = eig(T[0:j)) U eig(T(j:n))):
-/// the fallback for matrices that split (a zero off-diagonal) or have clusters of eigenvalues.
+/// the fallback for matrices that split (a negligible off-diagonal) or have clusters of eigenvalues.
 template <typename Real>
 bool tridiagonalPairedRow(const Eigen::Matrix<Real, Eigen::Dynamic, 1>& a, const Eigen::Matrix<Real, Eigen::Dynamic, 1>& b,
                           const Eigen::Matrix<Real, Eigen::Dynamic, 1>& lambda, const std::vector<Cluster>& clusters,
@@ -53,22 +53,117 @@ bool tridiagonalPairedRow(const Eigen::Matrix<Real, Eigen::Dynamic, 1>& a, const
   return true;
 }
 
+/// The requested rows by the paired product (tridiagonalPairedRow), OpenMP over rows. False on non-convergence.
+template <typename Real>
+bool tridiagonalPairedRows(const Eigen::Matrix<Real, Eigen::Dynamic, 1>& a, const Eigen::Matrix<Real, Eigen::Dynamic, 1>& b,
+                           const Eigen::Matrix<Real, Eigen::Dynamic, 1>& lambda, const std::vector<Cluster>& clusters,
+                           bool useLapack, const std::vector<Eigen::Index>& rows, int threads,
+                           Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>& W) {
+  const Eigen::Index count = Eigen::Index(rows.size()), n = a.size();
+  bool failed = false;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1) if (count > 1 && n > 32) reduction(|| : failed)
+#endif
+  for (Eigen::Index r = 0; r < count; ++r) {
+    Eigen::Matrix<Real, Eigen::Dynamic, 1> row;
+    if (!tridiagonalPairedRow(a, b, lambda, clusters, useLapack, rows[std::size_t(r)], row)) {
+      failed = true;
+      continue;
+    }
+    W.row(r) = row.transpose();
+  }
+  (void)threads;
+  (void)n;
+  return !failed;
+}
+
+/// The requested rows by one componentSweep per group of eigenvalues (docs/math.md, section Jacobi matrices and the
+/// characteristic-polynomial form), OpenMP over groups; a, b2 = b^2 scaled to norm ~1, every b2 above pivotMinimum.
+template <typename Real>
+void tridiagonalSweepRows(const Eigen::Matrix<Real, Eigen::Dynamic, 1>& a, const Eigen::Matrix<Real, Eigen::Dynamic, 1>& b2,
+                          const Eigen::Matrix<Real, Eigen::Dynamic, 1>& lambda, const std::vector<Eigen::Index>& rows,
+                          int threads, Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>& W) {
+  constexpr int G = kJacobiLanes;
+  const Eigen::Index n = a.size(), count = Eigen::Index(rows.size()), groups = (n + G - 1) / G;
+  std::vector<char> wanted(std::size_t(n), 0);
+  for (Eigen::Index j : rows) wanted[std::size_t(j)] = 1;
+#ifdef _OPENMP
+#pragma omp parallel num_threads(threads) if (n > 64)
+#endif
+  {
+    SweepWork<Real, G> work;
+    work.resize(n);
+    std::vector<Real> comps(std::size_t(n) * G);
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 1)
+#endif
+    for (Eigen::Index g = 0; g < groups; ++g) {
+      Real x[G], first[G], delta[G];
+      const Eigen::Index i0 = g * G;
+      for (int l = 0; l < G; ++l) x[l] = lambda[(std::min)(i0 + l, n - 1)];
+      // One sweep at the computed eigenvalues; only the requested rows are recorded.
+      componentSweep<Real, G>(a.data(), b2.data(), n, x, work, first, delta, comps.data(), &wanted);
+      for (int l = 0; l < G && i0 + l < n; ++l)
+        for (Eigen::Index r = 0; r < count; ++r)
+          W(r, i0 + l) = clamp01(comps[std::size_t(rows[std::size_t(r)]) * G + l]);
+    }
+  }
+  (void)threads;
+}
+
+/// Whether rows `rows` of |V|^2 (W) keep the sums of an orthogonal V within tol: every row sums to 1, partial column
+/// sums stay below 1, and reach 1 when every row is present.
+template <typename Real>
+bool abs2SumsHold(const Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>& W, const std::vector<Eigen::Index>& rows,
+                  Eigen::Index n, Real tol) {
+  using std::abs;
+  std::vector<char> seen(std::size_t(n), 0);
+  Eigen::Matrix<Real, 1, Eigen::Dynamic> columns = Eigen::Matrix<Real, 1, Eigen::Dynamic>::Zero(n);
+  Eigen::Index distinct = 0;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    if (!(abs(W.row(Eigen::Index(r)).sum() - Real(1)) <= tol)) return false;
+    if (seen[std::size_t(rows[r])]) continue;
+    seen[std::size_t(rows[r])] = 1;
+    ++distinct;
+    columns += W.row(Eigen::Index(r));
+  }
+  if (!(columns.maxCoeff() <= Real(1) + tol)) return false;
+  return distinct < n || columns.minCoeff() >= Real(1) - tol;
+}
+
 }  // namespace detail
 
-/// Rows `rows` (any order, repeats allowed) of W = |V|^2, W(j, i) = |v_i(j)|^2, for the symmetric tridiagonal
-/// (Jacobi) matrix T with diagonal alpha (size n) and off-diagonal beta (size n - 1); eigenvalues ascending.
-/// Cost O(n^2) whatever the number of rows: eig(T) by ?sterf (Eigen's tridiagonal QR for long double or
-/// Backend::Eigen), then per eigenvalue one O(n) sweep of the identity's characteristic-polynomial form,
+/// Rows of |V|^2 of a real symmetric tridiagonal (Jacobi) matrix from its eigenvalues, without eigenvectors.
+///
+/// Returns W(r, i) = |v_i(rows[r])|^2 for the symmetric tridiagonal T with diagonal alpha (size n) and off-diagonal
+/// beta (size n - 1), eigenvalues lambda_i ascending. Cost O(n^2) whatever the number of rows: eig(T) by ?sterf
+/// (Eigen's tridiagonal QR for long double or Backend::Eigen), then per eigenvalue one O(n) sweep of the identity's
+/// characteristic-polynomial form,
 ///   |v_i(j)|^2 = p_{M_j}(lambda_i) / p_T'(lambda_i),   p_{M_j} = p_{T[0:j)} p_{T(j:n)},
-/// with the polynomials carried as LDL^T pivot ratios (no overflow, no differences of eigenvalues); each block
-/// polynomial is evaluated in its
-/// stable direction (twisted at the largest component), so tiny entries keep relative accuracy. A matrix that
-/// splits (some beta = 0) or has eigenvalues closer than the cluster tolerance takes the paired product of DESIGN.md with the merged block
-/// spectra instead (O(n^2) per row; cluster members share the projector diagonal). OpenMP over eigenvalues (or
-/// rows in the fallback); results do not depend on the thread count. The fallback is also taken when two eigenvalues
-/// are closer than 1024 times the cluster tolerance (their individual entries are ill-conditioned there; the paired
-/// product keeps the pair's projector diagonal right). Only |beta| matters (T is sign-similar).
-/// Throws std::invalid_argument on empty alpha, size mismatch, non-finite entries or a row out of range.
+/// with the polynomials carried as LDL^T pivot ratios (no overflow, no differences of eigenvalues), each block
+/// polynomial evaluated in its stable direction so that tiny entries keep relative accuracy (docs/math.md, section
+/// Jacobi matrices and the characteristic-polynomial form). A matrix that splits (some |beta| below 2^-127 ||T||)
+/// or has eigenvalues closer than 1024 times the cluster tolerance takes the paired product with the merged block
+/// spectra instead (docs/math.md, sections Stable paired product and Clusters and the projector diagonal; O(n^2)
+/// per row; cluster members share the projector diagonal). Only |beta| matters (T is sign-similar).
+/// T is scaled internally by a power of two (exact), so entries anywhere in the finite range, subnormal included,
+/// are accepted.
+///
+/// @param alpha    diagonal, real, finite (any Eigen vector expression)
+/// @param beta     off-diagonal, real, finite, size alpha.size() - 1 (zeros allowed: T splits)
+/// @param rows     row indices in [0, n), any order, repeats allowed
+/// @param options  backend, cluster tolerance (relative to ||T||_2; negative: n eps), OpenMP threads
+/// @return         rows.size() x n matrix; entries in [0, 1]; each row sums to 1 and the rows together never
+///                 exceed 1 per column (all rows: each column sums to 1), within sqrt(eps) (in practice a few n eps:
+///                 a result that misses the bound, as graded matrices whose small eigenvalues carry only an
+///                 absolute error eps ||T|| can, is recomputed by Golub–Welsch with eigenvectors, O(n^3))
+/// @throws std::invalid_argument on empty alpha, size mismatch, non-finite entries, a row out of range or a NaN
+///         cluster tolerance (message starting "dptz::tridiagonalEigenvectorsAbs2");
+///         dptz::NumericalError if an eigenvalue computation does not converge.
+/// Complexity: O(n^2) (sweep) or O(n^2) per row (paired product); O(n^3) on the safety net. OpenMP over
+/// eigenvalues (sweep) or rows (paired product); results do not depend on the thread count.
+/// Accuracy: entries to O(eps ||T|| / gap_i) absolutely; on the sweep, tiny entries to a modest multiple of eps
+/// relative to themselves where the eigenvalue is well separated.
 template <typename DA, typename DB>
 Eigen::Matrix<typename DA::RealScalar, Eigen::Dynamic, Eigen::Dynamic> tridiagonalEigenvectorsAbs2(
     const Eigen::MatrixBase<DA>& alpha, const Eigen::MatrixBase<DB>& beta, const std::vector<Eigen::Index>& rows,
@@ -85,14 +180,17 @@ Eigen::Matrix<typename DA::RealScalar, Eigen::Dynamic, Eigen::Dynamic> tridiagon
   for (Eigen::Index j : rows) detail::checkIndex(where, "row index", j, n);
   if (!(options.clusterTolerance == options.clusterTolerance)) detail::fail(where, "clusterTolerance is NaN");
   const bool lapack = detail::useLapack<Real>(where, options.backend);
-  const Eigen::Index count = Eigen::Index(rows.size());
-  Matrix W(count, n);
+  Matrix W(Eigen::Index(rows.size()), n);
   if (n == 1) {
     W.setOnes();
     return W;
   }
+#ifdef _OPENMP
+  const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
+#else
+  const int threads = 1;
+#endif
 
-  using std::abs;
   const Vector a0 = alpha.template cast<Real>(), b0 = beta.template cast<Real>().cwiseAbs();
   const Real s = detail::powerOfTwoScale((std::max)(a0.cwiseAbs().maxCoeff(), b0.maxCoeff()));
   const Vector a = a0 * s, b = b0 * s, b2 = b.cwiseAbs2();
@@ -102,62 +200,25 @@ Eigen::Matrix<typename DA::RealScalar, Eigen::Dynamic, Eigen::Dynamic> tridiagon
   const Real tol = options.clusterTolerance < 0 ? defaultClusterTolerance(lambda)
                                                 : Real(options.clusterTolerance) * lambda.cwiseAbs().maxCoeff();
   const std::vector<Cluster> clusters = findClusters(lambda, tol);
+  // Off-diagonals whose square is below the pivot guard: T (nearly) splits, and its pieces may share eigenvalues.
   bool splits = false;
-  for (Eigen::Index k = 0; k < n - 1; ++k) splits = splits || !(b2[k] > Real(0));
-#ifdef _OPENMP
-  const int nt = options.threads > 0 ? options.threads : omp_get_max_threads();
-#endif
-
+  for (Eigen::Index k = 0; k < n - 1; ++k) splits = splits || !(b2[k] > detail::pivotMinimum<Real>());
   // Near-degenerate pairs (gap below 2^10 times the cluster tolerance): the sweep treats each eigenvalue on its own,
-  // which leaves the pair's projector diagonal to chance (measured 5e-3 off on W21+, gap 7e-14); the paired product
-  // keeps it. The dense rows path (Abs2Context::sweepRows) also keeps pairs closer than kSweepGap ||A|| = 1e-6 ||A||
-  // on the paired product: there it costs one more ?sterf next to an O(n^3) reduction; here it would turn the O(n^2)
-  // all-rows call into O(n^3), so pairs in (1024 tol, 1e-6 ||T||) sweep (entries to eps ||T|| / gap, pair sums not
-  // at rounding).
-  const Real nearTol = Real(1024) * tol;
+  // which leaves the pair's projector diagonal to chance; the paired product keeps it. Pairs in (1024 tol,
+  // 1e-6 ||T||) sweep (entries to eps ||T|| / gap): the paired product would make the all-rows call O(n^3).
   bool near = false;
-  for (Eigen::Index k = 0; k + 1 < n; ++k) near = near || !(lambda[k + 1] - lambda[k] > nearTol);
+  for (Eigen::Index k = 0; k + 1 < n; ++k) near = near || !(lambda[k + 1] - lambda[k] > Real(1024) * tol);
   if (splits || near || Eigen::Index(clusters.size()) != n) {
-    bool failed = false;
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (count > 1 && n > 32) reduction(|| : failed)
-#endif
-    for (Eigen::Index r = 0; r < count; ++r) {
-      Vector row;
-      if (!detail::tridiagonalPairedRow(a, b, lambda, clusters, lapack, rows[std::size_t(r)], row)) {
-        failed = true;
-        continue;
-      }
-      W.row(r) = row.transpose();
-    }
-    if (failed) throw NumericalError(std::string(where) + ": eigenvalues of a block did not converge");
-    return W;
+    if (!detail::tridiagonalPairedRows(a, b, lambda, clusters, lapack, rows, threads, W))
+      throw NumericalError(std::string(where) + ": eigenvalues of a block did not converge");
+  } else {
+    detail::tridiagonalSweepRows(a, b2, lambda, rows, threads, W);
   }
-
-  constexpr int G = detail::kJacobiLanes;
-  const Eigen::Index groups = (n + G - 1) / G;
-  std::vector<char> wanted(std::size_t(n), 0);
-  for (Eigen::Index j : rows) wanted[std::size_t(j)] = 1;
-#ifdef _OPENMP
-#pragma omp parallel num_threads(nt) if (n > 64)
-#endif
-  {
-    detail::SweepWork<Real, G> work;
-    work.resize(n);
-    std::vector<Real> comps(std::size_t(n) * G);
-#ifdef _OPENMP
-#pragma omp for schedule(dynamic, 1)
-#endif
-    for (Eigen::Index g = 0; g < groups; ++g) {
-      Real x[G], first[G], delta[G];
-      const Eigen::Index i0 = g * G;
-      for (int l = 0; l < G; ++l) x[l] = lambda[(std::min)(i0 + l, n - 1)];
-      // One sweep at the computed eigenvalues; only the requested rows are recorded.
-      detail::componentSweep<Real, G>(a.data(), b2.data(), n, x, work, first, delta, comps.data(), &wanted);
-      for (int l = 0; l < G && i0 + l < n; ++l)
-        for (Eigen::Index r = 0; r < count; ++r)
-          W(r, i0 + l) = detail::clamp01(comps[std::size_t(rows[std::size_t(r)]) * G + l]);
-    }
+  using std::sqrt;
+  if (!detail::abs2SumsHold(W, rows, n, sqrt(Eigen::NumTraits<Real>::epsilon()))) {
+    if (!detail::jacobiDenseAbs2<Real>(a, b, rows, lambda, W))
+      throw NumericalError(std::string(where) + ": eigenvectors of T did not converge");
+    W = W.unaryExpr([](Real x) { return detail::clamp01(x); });
   }
   return W;
 }

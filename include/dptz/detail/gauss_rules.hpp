@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Core>
@@ -274,8 +275,172 @@ void christoffelPass(const Real* a, const Real* bprev, const Real* binv, Eigen::
   }
 }
 
-/// Classical rule by Newton from the guesses, G nodes at a time. Only indices >= first are computed (the upper half
-/// of a symmetric rule; the rest is mirrored). Two kinds of passes (christoffelPass):
+/// The recurrence in the form christoffelPass reads (bprev[k] = b_{k-1}, bprev[0] = 0; binv[k] = 1 / b_k) and the
+/// local spacing of the guesses (the distance to the nearest neighbour), the yardstick of every step bound.
+template <typename Real>
+struct NewtonSetup {
+  QVector<Real> bprev, binv, spacing;
+
+  /// False if the guesses are not finite and strictly ascending.
+  bool init(const Recurrence<Real>& rec, const QVector<Real>& guess) {
+    const Eigen::Index n = rec.a.size();
+    binv.resize(n - 1);
+    bprev.resize(n);
+    spacing.resize(n);
+    bprev[0] = Real(0);
+    for (Eigen::Index k = 0; k + 1 < n; ++k) {
+      binv[k] = Real(1) / rec.b[k];
+      bprev[k + 1] = rec.b[k];
+    }
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const Real lo = i > 0 ? guess[i] - guess[i - 1] : Eigen::NumTraits<Real>::highest();
+      const Real hi = i + 1 < n ? guess[i + 1] - guess[i] : Eigen::NumTraits<Real>::highest();
+      spacing[i] = (std::min)(lo, hi);
+      if (!(spacing[i] > Real(0) && std::isfinite(guess[i]))) return false;
+    }
+    return true;
+  }
+};
+
+/// Newton iteration of G consecutive nodes i0, i0 + 1, ... (lanes past n - 1 repeat the last node). Longer than a
+/// screen because it holds the iteration's state; each step is a member of a few lines.
+template <typename Real, int G>
+class NewtonGroup {
+ public:
+  NewtonGroup(const Recurrence<Real>& rec, const NewtonSetup<Real>& setup, const QVector<Real>& guess,
+              Eigen::Index i0)
+      : m_rec(rec), m_setup(setup), m_guess(guess), m_i0(i0), m_n(rec.a.size()) {
+    using std::abs;
+    using std::cbrt;
+    using std::sqrt;
+    const Real eps = Eigen::NumTraits<Real>::epsilon();
+    for (int l = 0; l < G; ++l) {
+      const Eigen::Index i = node(l);
+      m_loose[l] = cbrt(eps) / Real(2) * setup.spacing[i];
+      // Final-step bound sqrt(eps)/2 h, but never below the steps' rounding level (float rules with n ~ 1000 have
+      // end spacings h far below |x| sqrt(eps)).
+      m_tight[l] = (std::max)(sqrt(eps) / Real(2) * setup.spacing[i], Real(32) * eps * abs(guess[i]));
+    }
+    restart();
+    // Groups with an extreme node start with exact Newton steps (the Rayleigh step's basin is small there).
+    m_exact = i0 == 0 || i0 + G >= m_n;
+  }
+
+  /// Iterates from the guesses; on success writes the group's nodes and weights. False after 24 passes.
+  bool run(QVector<Real>& nodes, QVector<Real>& weights) {
+    bool ready = false;
+    for (int pass = 0; pass < 24; ++pass) {
+      computePass();
+      if ((ready || m_exact) && converged()) {
+        store(nodes, weights);
+        return true;
+      }
+      if (!m_exact && rayleighFails(pass)) {
+        m_exact = true;
+        ready = false;
+        restart();
+        continue;
+      }
+      ready = advance();
+    }
+    return false;
+  }
+
+ private:
+  Eigen::Index node(int l) const { return (std::min)(m_i0 + l, m_n - 1); }
+
+  void restart() {
+    for (int l = 0; l < G; ++l) {
+      m_x[l] = m_guess[node(l)];
+      m_sPrev[l] = m_dx[l] = Real(0);
+      m_exponentPrev[l] = 0;
+    }
+    if (m_rec.symmetric && m_n % 2 == 1 && m_i0 == m_n / 2) m_x[0] = Real(0);
+  }
+
+  void computePass() {
+    const Real *a = m_rec.a.data(), *bprev = m_setup.bprev.data(), *binv = m_setup.binv.data();
+    if (m_exact)
+      christoffelPass<Real, G, true>(a, bprev, binv, m_n, m_x, m_delta, m_s, m_s1, m_exponent);
+    else
+      christoffelPass<Real, G, false>(a, bprev, binv, m_n, m_x, m_delta, m_s, m_s1, m_exponent);
+  }
+
+  bool converged() const {
+    using std::abs;
+    bool ok = true;
+    for (int l = 0; l < G; ++l) ok = ok && abs(m_delta[l]) <= m_tight[l] && std::isfinite(m_s[l]);
+    return ok;
+  }
+
+  /// Nodes x + delta; weights mu0 / S at the root, S extrapolated along the secant through the last two Rayleigh
+  /// passes (scaled to this pass's exponent) or along S' = 2 S1 after an exact pass. A Rayleigh step that did not
+  /// shrink is at rounding level and needs no correction.
+  void store(QVector<Real>& nodes, QVector<Real>& weights) const {
+    using std::abs;
+    for (int l = 0; l < G && m_i0 + l < m_n; ++l) {
+      const bool secant = !m_exact && m_dx[l] != Real(0) && abs(m_delta[l]) <= abs(m_dx[l]);
+      Real sRoot = m_s[l];
+      if (m_exact)
+        sRoot += Real(2) * m_s1[l] * m_delta[l];
+      else if (secant)
+        sRoot += (m_s[l] - std::ldexp(m_sPrev[l], 2 * (m_exponentPrev[l] - m_exponent[l]))) * (m_delta[l] / m_dx[l]);
+      weights[m_i0 + l] = std::ldexp(m_rec.mu0 / sRoot, -2 * m_exponent[l]);
+      nodes[m_i0 + l] = m_x[l] + m_delta[l];
+    }
+  }
+
+  /// A Rayleigh step that walks more than h/2 from its guess or does not contract.
+  bool rayleighFails(int pass) const {
+    using std::abs;
+    bool bad = false;
+    for (int l = 0; l < G; ++l) {
+      const Eigen::Index i = node(l);
+      const Real d = abs(m_delta[l]);
+      bad = bad || !(abs(m_x[l] + m_delta[l] - m_guess[i]) < m_setup.spacing[i] / Real(2)) ||
+            (pass > 0 && d > m_tight[l] && d > abs(m_dx[l]) / Real(2));
+    }
+    return bad;
+  }
+
+  /// Takes the steps; true when every step was below cbrt(eps)/2 h (the next pass may be the last).
+  bool advance() {
+    using std::abs;
+    bool ready = true;
+    for (int l = 0; l < G; ++l) {
+      ready = ready && abs(m_delta[l]) <= m_loose[l];
+      const Real next = m_x[l] + m_delta[l];
+      m_dx[l] = next - m_x[l];
+      m_x[l] = next;
+      m_sPrev[l] = m_s[l];
+      m_exponentPrev[l] = m_exponent[l];
+    }
+    return ready;
+  }
+
+  const Recurrence<Real>& m_rec;
+  const NewtonSetup<Real>& m_setup;
+  const QVector<Real>& m_guess;
+  Eigen::Index m_i0, m_n;
+  bool m_exact = false;
+  Real m_x[G], m_delta[G], m_s[G], m_s1[G], m_sPrev[G], m_dx[G], m_loose[G], m_tight[G];
+  int m_exponent[G], m_exponentPrev[G];
+};
+
+/// For a symmetric rule whose upper half (indices >= n/2) is computed: the middle node of odd n is 0, the lower half
+/// mirrors the upper.
+template <typename Real>
+void mirrorSymmetricHalf(QVector<Real>& nodes, QVector<Real>& weights) {
+  const Eigen::Index n = nodes.size();
+  if (n % 2 == 1) nodes[n / 2] = Real(0);
+  for (Eigen::Index i = 0; i < n / 2; ++i) {
+    nodes[i] = -nodes[n - 1 - i];
+    weights[i] = weights[n - 1 - i];
+  }
+}
+
+/// Classical rule by Newton from the guesses, G nodes at a time. Only indices >= n/2 are computed for a symmetric
+/// rule (the rest is mirrored). Two kinds of passes (christoffelPass):
 ///  - Rayleigh passes (no derivative recurrence) while every step is above cbrt(eps)/2 of the local spacing h; then
 ///    one more pass at the updated points gives the final step (required below sqrt(eps)/2 h) and the weight
 ///    mu0 / S at the root, S extrapolated to it along the secant through the last two passes (error
@@ -288,141 +453,72 @@ void christoffelPass(const Real* a, const Real* bprev, const Real* binv, Eigen::
 template <typename Real>
 bool newtonRule(const Recurrence<Real>& rec, const QVector<Real>& guess, QVector<Real>& nodes, QVector<Real>& weights) {
   constexpr int G = kJacobiLanes;
-  using std::abs;
-  using std::cbrt;
-  using std::sqrt;
   const Eigen::Index n = rec.a.size();
-  QVector<Real> binv(n - 1), bprev(n), h(n);
-  bprev[0] = Real(0);
-  for (Eigen::Index k = 0; k + 1 < n; ++k) {
-    binv[k] = Real(1) / rec.b[k];
-    bprev[k + 1] = rec.b[k];
-  }
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const Real lo = i > 0 ? guess[i] - guess[i - 1] : Eigen::NumTraits<Real>::highest();
-    const Real hi = i + 1 < n ? guess[i + 1] - guess[i] : Eigen::NumTraits<Real>::highest();
-    h[i] = (std::min)(lo, hi);
-    if (!(h[i] > Real(0) && std::isfinite(guess[i]))) return false;
-  }
+  NewtonSetup<Real> setup;
+  if (!setup.init(rec, guess)) return false;
   nodes = guess;
   weights.resize(n);
-  const Eigen::Index first = rec.symmetric ? n / 2 : 0;
   if (rec.symmetric && n % 2 == 1) nodes[n / 2] = Real(0);
-  const Real eps = Eigen::NumTraits<Real>::epsilon();
-  const Real looseScale = cbrt(eps) / Real(2), finalScale = sqrt(eps) / Real(2);
-  for (Eigen::Index i0 = first; i0 < n; i0 += G) {
-    Real x[G], delta[G], s[G], s1[G], sPrev[G], dx[G], loose[G], tight[G];
-    int E[G], EPrev[G];
-    for (int l = 0; l < G; ++l) {
-      const Eigen::Index i = (std::min)(i0 + l, n - 1);
-      x[l] = nodes[i];
-      loose[l] = looseScale * h[i];
-      // Final-step bound sqrt(eps)/2 h, but never below the steps' rounding level (float rules with n ~ 1000 have
-      // end spacings h far below |x| sqrt(eps)).
-      tight[l] = (std::max)(finalScale * h[i], Real(32) * eps * abs(guess[i]));
-      sPrev[l] = dx[l] = Real(0);
-      EPrev[l] = 0;
-    }
-    // Groups with an extreme node start with exact Newton steps; the others switch to them when a Rayleigh step
-    // does not contract or walks away from its guess (then the group restarts from its guesses).
-    bool exact = i0 == 0 || i0 + G >= n, ready = false, done = false;
-    for (int pass = 0; pass < 24 && !done; ++pass) {
-      if (exact)
-        christoffelPass<Real, G, true>(rec.a.data(), bprev.data(), binv.data(), n, x, delta, s, s1, E);
-      else
-        christoffelPass<Real, G, false>(rec.a.data(), bprev.data(), binv.data(), n, x, delta, s, s1, E);
-      if (ready || exact) {
-        bool ok = true;
-        for (int l = 0; l < G; ++l) {
-          const Real d = abs(delta[l]);
-          ok = ok && d <= tight[l] && std::isfinite(s[l]);
-        }
-        if (ok) {
-          for (int l = 0; l < G && i0 + l < n; ++l) {
-            // S at the root x + delta from the secant through the last two passes (scaled to this pass's exponent);
-            // a step that did not shrink is at rounding level and needs no correction.
-            const bool secant = !exact && dx[l] != Real(0) && abs(delta[l]) <= abs(dx[l]);
-            Real sRoot = s[l];
-            if (exact)
-              sRoot += Real(2) * s1[l] * delta[l];
-            else if (secant)
-              sRoot += (s[l] - std::ldexp(sPrev[l], 2 * (EPrev[l] - E[l]))) * (delta[l] / dx[l]);
-            weights[i0 + l] = std::ldexp(rec.mu0 / sRoot, -2 * E[l]);
-            nodes[i0 + l] = x[l] + delta[l];
-          }
-          done = true;
-          break;
-        }
-      }
-      if (!exact) {
-        bool bad = false;
-        for (int l = 0; l < G; ++l) {
-          const Eigen::Index i = (std::min)(i0 + l, n - 1);
-          const Real d = abs(delta[l]);
-          bad = bad || !(abs(x[l] + delta[l] - guess[i]) < h[i] / Real(2)) ||
-                (pass > 0 && d > tight[l] && d > abs(dx[l]) / Real(2));
-        }
-        if (bad) {
-          exact = true;
-          ready = false;
-          for (int l = 0; l < G; ++l) x[l] = guess[(std::min)(i0 + l, n - 1)];
-          if (rec.symmetric && n % 2 == 1 && i0 == n / 2) x[0] = Real(0);
-          continue;
-        }
-      }
-      ready = true;
-      for (int l = 0; l < G; ++l) {
-        ready = ready && abs(delta[l]) <= loose[l];
-        const Real xn = x[l] + delta[l];
-        dx[l] = xn - x[l];
-        x[l] = xn;
-        sPrev[l] = s[l];
-        EPrev[l] = E[l];
-      }
-    }
-    if (!done) return false;
+  for (Eigen::Index i0 = rec.symmetric ? n / 2 : 0; i0 < n; i0 += G) {
+    NewtonGroup<Real, G> group(rec, setup, guess, i0);
+    if (!group.run(nodes, weights)) return false;
   }
-  if (rec.symmetric) {
-    if (n % 2 == 1) nodes[n / 2] = Real(0);
-    for (Eigen::Index i = 0; i < first; ++i) {
-      nodes[i] = -nodes[n - 1 - i];
-      weights[i] = weights[n - 1 - i];
-    }
-  }
+  if (rec.symmetric) mirrorSymmetricHalf(nodes, weights);
   for (Eigen::Index i = 0; i < n; ++i) {
     if (!(std::isfinite(nodes[i]) && std::isfinite(weights[i]) && weights[i] >= Real(0))) return false;
-    if (i > 0 && !(nodes[i] - nodes[i - 1] > h[i] / Real(4))) return false;
+    if (i > 0 && !(nodes[i] - nodes[i - 1] > setup.spacing[i] / Real(4))) return false;
   }
   return true;
 }
 
-/// General path: eigenvalues of the Jacobi matrix (?sterf or Eigen; for zero diagonal the half-size bidiagonal
-/// singular values, jacobiEigenvaluesZeroDiagonal), then one sweep of the characteristic-polynomial
-/// form per eigenvalue: the first components (weights) and a Rayleigh correction of the node. O(n^2). Returns false on
-/// non-convergence of the eigenvalues.
+/// Ends (one past the last index) of the unreduced blocks of the Jacobi matrix (a, b): T splits after k where b_k is
+/// negligible relative to its diagonal neighbours, |b_k| <= eps sqrt(|a_k|) sqrt(|a_{k+1}|) (LAPACK's ?sterf and
+/// ?steqr test: it keeps small eigenvalues of graded matrices), or absolutely, |b_k| <= eps ||block|| (a
+/// perturbation within the eigenvalues' own error; it keeps every scaled beta^2 of the pivot recurrences above
+/// eps^2, far from underflow).
 template <typename Real>
-bool generalRule(const Recurrence<Real>& rec, bool useLapack, QVector<Real>& nodes, QVector<Real>& weights) {
+std::vector<Eigen::Index> jacobiBlockEnds(const QVector<Real>& a, const QVector<Real>& b) {
+  using std::abs;
+  using std::sqrt;
+  const Eigen::Index n = a.size();
+  const Real eps = Eigen::NumTraits<Real>::epsilon();
+  std::vector<Eigen::Index> relative, ends;
+  for (Eigen::Index k = 0; k + 1 < n; ++k)
+    if (abs(b[k]) <= eps * sqrt(abs(a[k])) * sqrt(abs(a[k + 1]))) relative.push_back(k + 1);
+  relative.push_back(n);
+  Eigen::Index begin = 0;
+  for (Eigen::Index end : relative) {
+    const Eigen::Index m = end - begin;
+    Real norm = a.segment(begin, m).cwiseAbs().maxCoeff();
+    if (m > 1) norm = (std::max)(norm, b.segment(begin, m - 1).cwiseAbs().maxCoeff());
+    const Real s = powerOfTwoScale(norm);
+    for (Eigen::Index k = begin; k + 1 < end; ++k) {
+      if (!(abs(b[k] * s) > eps)) ends.push_back(k + 1);
+    }
+    ends.push_back(end);
+    begin = end;
+  }
+  return ends;
+}
+
+/// Unit first components |v_i(0)|^2 and eigenvalues of one unreduced Jacobi block (a, b) scaled to norm ~1: eig by
+/// ?sterf or Eigen (for zero diagonal the half-size bidiagonal singular values, jacobiEigenvaluesZeroDiagonal), then
+/// one sweep of the characteristic-polynomial form per eigenvalue, giving the first component and a Rayleigh
+/// correction of the eigenvalue. O(n^2). False on non-convergence of the eigenvalues.
+template <typename Real>
+bool sweepFirstComponents(const QVector<Real>& a, const QVector<Real>& b, bool symmetric, bool useLapack,
+                          QVector<Real>& lambda, QVector<Real>& first) {
   constexpr int G = kJacobiLanes;
   using std::abs;
-  const Eigen::Index n = rec.a.size();
-  nodes.resize(n);
-  weights.resize(n);
-  if (n == 1) {
-    nodes[0] = rec.a[0];
-    weights[0] = rec.mu0;
-    return true;
-  }
-  const Real s = powerOfTwoScale((std::max)(rec.a.cwiseAbs().maxCoeff(), rec.b.cwiseAbs().maxCoeff()));
-  const QVector<Real> a = rec.a * s, b = rec.b * s, b2 = b.cwiseAbs2();
-  QVector<Real> lambda;
-  // Even weight function: the half-size bidiagonal singular value problem; otherwise ?sterf (or Eigen).
-  const bool half = rec.symmetric && useLapack && jacobiEigenvaluesZeroDiagonal<Real>(b, lambda);
+  const Eigen::Index n = a.size();
+  const QVector<Real> b2 = b.cwiseAbs2();
+  const bool half = symmetric && useLapack && jacobiEigenvaluesZeroDiagonal<Real>(b, lambda);
   if (!half && !jacobiEigenvalues<Real>(a, b, useLapack, lambda)) return false;
-  const Eigen::Index first = rec.symmetric ? n / 2 : 0;
-  if (rec.symmetric && n % 2 == 1) lambda[n / 2] = Real(0);
+  if (symmetric && n % 2 == 1) lambda[n / 2] = Real(0);
+  first.resize(n);
   SweepWork<Real, G> work;
   work.resize(n);
-  for (Eigen::Index i0 = first; i0 < n; i0 += G) {
+  for (Eigen::Index i0 = symmetric ? n / 2 : 0; i0 < n; i0 += G) {
     Real x[G], w0[G], delta[G], gap[G];
     for (int l = 0; l < G; ++l) {
       const Eigen::Index i = (std::min)(i0 + l, n - 1);
@@ -431,7 +527,7 @@ bool generalRule(const Recurrence<Real>& rec, bool useLapack, QVector<Real>& nod
       const Real hi = i + 1 < n ? lambda[i + 1] - lambda[i] : Eigen::NumTraits<Real>::highest();
       gap[l] = (std::min)(lo, hi) / Real(4);
     }
-    // One sweep: the weight at the ?sterf eigenvalue (the twisted form is as insensitive to the node's last bits
+    // One sweep: the weight at the computed eigenvalue (the twisted form is as insensitive to the node's last bits
     // as the Christoffel function), then the node's Rayleigh correction.
     componentSweep<Real, G>(a.data(), b2.data(), n, x, work, w0, delta, nullptr);
     for (int l = 0; l < G; ++l)
@@ -445,16 +541,84 @@ bool generalRule(const Recurrence<Real>& rec, bool useLapack, QVector<Real>& nod
         if (abs(delta2[l]) < gap[l]) x[l] += delta2[l];
     }
     for (int l = 0; l < G && i0 + l < n; ++l) {
-      nodes[i0 + l] = x[l] / s;
-      weights[i0 + l] = rec.mu0 * w0[l];
+      lambda[i0 + l] = x[l];
+      first[i0 + l] = w0[l];
     }
   }
-  if (rec.symmetric) {
-    if (n % 2 == 1) nodes[n / 2] = Real(0);
-    for (Eigen::Index i = 0; i < first; ++i) {
-      nodes[i] = -nodes[n - 1 - i];
-      weights[i] = weights[n - 1 - i];
-    }
+  if (symmetric) mirrorSymmetricHalf(lambda, first);
+  return true;
+}
+
+/// First components (summing to 1 to rounding) and eigenvalues, ascending, of one unreduced block given unscaled:
+/// the sweep, or Golub–Welsch with eigenvectors (jacobiDenseAbs2) when the sweep's components do not sum to 1 within sqrt(eps). Eigenvalues
+/// beyond the largest finite number come back infinite.
+template <typename Real>
+bool blockFirstComponents(const QVector<Real>& a, const QVector<Real>& b, bool useLapack, QVector<Real>& lambda,
+                          QVector<Real>& first) {
+  using std::abs;
+  using std::sqrt;
+  const Eigen::Index n = a.size();
+  if (n == 1) {
+    lambda = a;
+    first = QVector<Real>::Ones(1);
+    return true;
+  }
+  const Real s = powerOfTwoScale((std::max)(a.cwiseAbs().maxCoeff(), b.cwiseAbs().maxCoeff()));
+  const QVector<Real> as = a * s, bs = b * s;
+  const bool symmetric = (a.array() == Real(0)).all();
+  if (!sweepFirstComponents(as, bs, symmetric, useLapack, lambda, first)) return false;
+  const Real total = first.sum();
+  if (!(abs(total - Real(1)) <= sqrt(Eigen::NumTraits<Real>::epsilon()))) {
+    Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic> firstRow;
+    if (!jacobiDenseAbs2<Real>(as, bs, {0}, lambda, firstRow)) return false;
+    first = firstRow.row(0).transpose();
+  }
+  first /= first.sum();
+  lambda /= s;
+  return true;
+}
+
+/// Eigenvalues of one block (scaled to norm ~1 for the solve), ascending; infinite beyond the largest finite number.
+template <typename Real>
+bool blockEigenvalues(const QVector<Real>& a, const QVector<Real>& b, bool useLapack, QVector<Real>& lambda) {
+  const Real s = powerOfTwoScale(
+      (std::max)(a.cwiseAbs().maxCoeff(), b.size() > 0 ? b.cwiseAbs().maxCoeff() : Real(0)));
+  if (!jacobiEigenvalues<Real>(QVector<Real>(a * s), QVector<Real>(b * s), useLapack, lambda)) return false;
+  lambda /= s;
+  return true;
+}
+
+/// General path: the Jacobi matrix split into unreduced blocks (jacobiBlockEnds); the block holding row 0 gives the
+/// nodes it owns and their weights mu0 |v_i(0)|^2 (blockFirstComponents), every other block its eigenvalues with
+/// weight 0 (their first components vanish); nodes merged ascending. Each block is scaled by a power of two to norm
+/// ~1 (exact), so only nodes beyond the largest finite number come back infinite. O(n^2) per block. Returns false
+/// on non-convergence of the eigenvalues.
+template <typename Real>
+bool generalRule(const Recurrence<Real>& rec, bool useLapack, QVector<Real>& nodes, QVector<Real>& weights) {
+  const Eigen::Index n = rec.a.size();
+  const std::vector<Eigen::Index> ends = jacobiBlockEnds(rec.a, rec.b);
+  const Eigen::Index m = ends.front();
+  QVector<Real> first;
+  if (!blockFirstComponents<Real>(rec.a.head(m), rec.b.head(m - 1), useLapack, nodes, first)) return false;
+  // mu0 times components in [0, 1] summing to 1: weights in [0, mu0] summing to mu0 (also for subnormal or huge mu0).
+  weights = (rec.mu0 * first.array().max(Real(0)).min(Real(1))).matrix();
+  if (m == n) return true;
+  std::vector<std::pair<Real, Real>> rule;
+  rule.reserve(std::size_t(n));
+  for (Eigen::Index i = 0; i < m; ++i) rule.emplace_back(nodes[i], weights[i]);
+  for (std::size_t k = 1; k < ends.size(); ++k) {
+    const Eigen::Index begin = ends[k - 1], size = ends[k] - begin;
+    QVector<Real> lambda;
+    if (!blockEigenvalues<Real>(rec.a.segment(begin, size), rec.b.segment(begin, size - 1), useLapack, lambda))
+      return false;
+    for (Eigen::Index i = 0; i < size; ++i) rule.emplace_back(lambda[i], Real(0));
+  }
+  std::stable_sort(rule.begin(), rule.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  nodes.resize(n);
+  weights.resize(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    nodes[i] = rule[std::size_t(i)].first;
+    weights[i] = rule[std::size_t(i)].second;
   }
   return true;
 }

@@ -75,6 +75,23 @@ bool jacobiEigenvalues(const DiagT& d, const OffT& e, bool useLapack, Eigen::Mat
   return tridiagonalEigenvalues(useLapack, out, work);
 }
 
+/// Golub–Welsch with eigenvectors (Eigen's tridiagonal QR, O(n^3)) on the Jacobi matrix (d, e) scaled to norm ~1:
+/// lambda = eig, ascending, and W(r, i) = |v_i(rows[r])|^2. The safety net of the O(n^2) paths where the computed
+/// eigenvalues are not accurate enough for them (graded matrices, whose small eigenvalues carry only an absolute
+/// error eps ||T||): orthogonal vectors keep rows and columns of |V|^2 summing to 1. False on non-convergence.
+template <typename Real>
+bool jacobiDenseAbs2(const Eigen::Matrix<Real, Eigen::Dynamic, 1>& d, const Eigen::Matrix<Real, Eigen::Dynamic, 1>& e,
+                     const std::vector<Eigen::Index>& rows, Eigen::Matrix<Real, Eigen::Dynamic, 1>& lambda,
+                     Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>& W) {
+  Eigen::SelfAdjointEigenSolver<Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>> es;
+  es.computeFromTridiagonal(d, e, Eigen::ComputeEigenvectors);
+  if (es.info() != Eigen::Success) return false;
+  lambda = es.eigenvalues();
+  W.resize(Eigen::Index(rows.size()), d.size());
+  for (std::size_t r = 0; r < rows.size(); ++r) W.row(Eigen::Index(r)) = es.eigenvectors().row(rows[r]).cwiseAbs2();
+  return true;
+}
+
 /// Eigenvalues of a Jacobi matrix with zero diagonal and off-diagonal e (size n - 1): they are 0 (n odd) and +-sigma
 /// with sigma the singular values of a half-size bidiagonal matrix. Ordering the unknowns even/odd turns T into
 /// [[0, B], [B^T, 0]], B^T upper bidiagonal with diagonal e_0, e_2, ... and superdiagonal e_1, e_3, ...: square
@@ -124,25 +141,93 @@ bool jacobiEigenvaluesZeroDiagonal(const Eigen::Matrix<Real, Eigen::Dynamic, 1>&
 /// Scratch buffers of componentSweep for G lanes and size n.
 template <typename Real, int G>
 struct SweepWork {
-  std::vector<Real> dm, invdm, dp;  // bottom-up pivots, their inverses, top-down pivots: j-major (n x G)
-  std::vector<int> expo;             // exponents of recorded components
+  std::vector<Real> bottomUp, bottomUpInverse, topDown;  // pivots d-_j, 1/d-_j, d+_j: j-major (n x G)
+  std::vector<int> exponent;                             // power-of-two exponents of the recorded components
   void resize(Eigen::Index n) {
-    dm.resize(std::size_t(n) * G);
-    invdm.resize(std::size_t(n) * G);
-    dp.resize(std::size_t(n) * G);
+    bottomUp.resize(std::size_t(n) * G);
+    bottomUpInverse.resize(std::size_t(n) * G);
+    topDown.resize(std::size_t(n) * G);
   }
 };
 
+/// A pivot of magnitude below pivmin is replaced by -pivmin (keeps every ratio below 1/pivmin).
+template <typename Real>
+Real guardedPivot(Real v, Real pivmin) {
+  using std::abs;
+  return abs(v) < pivmin ? -pivmin : v;
+}
+
+/// Bottom-up pivots d-_j of T - x I for G shifts, and their inverses (work.bottomUp, work.bottomUpInverse).
+template <typename Real, int G>
+void bottomUpPivots(const Real* alpha, const Real* beta2, Eigen::Index n, const Real* x, SweepWork<Real, G>& work) {
+  const Real pivmin = pivotMinimum<Real>();
+  Real* pivot = work.bottomUp.data();
+  Real* inverse = work.bottomUpInverse.data();
+  Real inv[G];
+  for (int l = 0; l < G; ++l) {
+    const Real v = guardedPivot(alpha[n - 1] - x[l], pivmin);
+    pivot[(n - 1) * G + l] = v;
+    inv[l] = Real(1) / v;
+    inverse[(n - 1) * G + l] = inv[l];
+  }
+  for (Eigen::Index j = n - 2; j >= 0; --j) {
+    const Real a = alpha[j], b2 = beta2[j];
+    for (int l = 0; l < G; ++l) {
+      const Real v = guardedPivot((a - x[l]) - b2 * inv[l], pivmin);
+      pivot[j * G + l] = v;
+      inv[l] = Real(1) / v;
+      inverse[j * G + l] = inv[l];
+    }
+  }
+}
+
+/// Top-down pivots d+_j (work.topDown) and, per lane, the twist index r = argmin_j |gamma_j| with its twisted pivot
+/// gamma_r = d+_r + d-_r - (alpha_r - x). Needs the bottom-up pivots.
+template <typename Real, int G>
+void topDownPivotsAndTwist(const Real* alpha, const Real* beta2, Eigen::Index n, const Real* x,
+                           SweepWork<Real, G>& work, Eigen::Index* twist, Real* twistPivot) {
+  using std::abs;
+  const Real pivmin = pivotMinimum<Real>();
+  const Real* bottomUp = work.bottomUp.data();
+  Real* topDown = work.topDown.data();
+  Real inv[G], smallest[G];
+  for (int l = 0; l < G; ++l) {
+    const Real shift = alpha[0] - x[l];
+    const Real v = guardedPivot(shift, pivmin);
+    topDown[l] = v;
+    inv[l] = Real(1) / v;
+    twistPivot[l] = v + bottomUp[l] - shift;
+    smallest[l] = abs(twistPivot[l]);
+    twist[l] = 0;
+  }
+  for (Eigen::Index j = 1; j < n; ++j) {
+    const Real a = alpha[j], b2 = beta2[j - 1];
+    for (int l = 0; l < G; ++l) {
+      const Real shift = a - x[l];
+      const Real v = guardedPivot(shift - b2 * inv[l], pivmin);
+      topDown[j * G + l] = v;
+      inv[l] = Real(1) / v;
+      const Real gamma = v + bottomUp[j * G + l] - shift;
+      const bool better = abs(gamma) < smallest[l];
+      smallest[l] = better ? abs(gamma) : smallest[l];
+      twistPivot[l] = better ? gamma : twistPivot[l];
+      twist[l] = better ? j : twist[l];
+    }
+  }
+}
+
 /// The characteristic-polynomial form of the identity at G shifts x[0..G) for the Jacobi matrix (alpha, beta2 =
-/// beta^2), n >= 2. With top-down pivots d+_j and bottom-up pivots d-_j of T - x I (ratios of consecutive leading /
-/// trailing block determinants), at an eigenvalue
+/// beta^2), n >= 2, scaled to norm ~1. Every beta2 should be well above pivotMinimum (T splits where it is not:
+/// the callers treat that case); otherwise the products may overflow to inf, never to undefined behaviour. With top-down pivots d+_j and bottom-up pivots d-_j of T - x I (ratios of consecutive
+/// leading / trailing block determinants), at an eigenvalue
 ///   w_j / w_{j-1} = p_{M_j} / p_{M_{j-1}} = d+_{j-1} / d-_j = (d+_{j-1})^2 / beta_{j-1}^2 = beta_{j-1}^2 / (d-_j)^2,
 /// (p_{M_j} = p_{T[0:j)} p_{T(j:n)}, and d+_{j-1} d-_j = beta_{j-1}^2 at an eigenvalue). Off the eigenvalue the
 /// three forms differ; each block polynomial is evaluated in its stable direction by twisting at the index r of the
 /// smallest twisted pivot gamma_r = d+_r + d-_r - (alpha_r - x) (the largest component, as LAPACK's MRRR does): the
 /// top-down form above r, the bottom-up form below. This keeps tiny components (tiny Gauss weights) accurate
 /// relative to themselves. w_0 = 1 and the running product is renormalized by powers of two (no overflow); the sum
-/// of the w_j is p_T'(x) / p_{M_0}(x). Outputs per lane:
+/// of the w_j is p_T'(x) / p_{M_0}(x) (docs/math.md, section Jacobi matrices and the characteristic-polynomial form).
+/// Outputs per lane:
 ///   first[l]  = w_0 / sum_j w_j = |v(0)|^2,
 ///   delta[l]  = the Rayleigh correction gamma_r w_r / sum w: lambda ~ x + delta (converges quadratically; its
 ///               rounding error is below eps |T|),
@@ -150,113 +235,64 @@ struct SweepWork {
 template <typename Real, int G>
 void componentSweep(const Real* alpha, const Real* beta2, Eigen::Index n, const Real* x, SweepWork<Real, G>& work,
                     Real* first, Real* delta, Real* comps, const std::vector<char>* wanted = nullptr) {
-  using std::abs;
-  const Real pivmin = pivotMinimum<Real>(), big = rescaleThreshold<Real>();
-  Real* dm = work.dm.data();
-  Real* invdm = work.invdm.data();
-  Real* dp = work.dp.data();
-  Real inv[G];
-  for (int l = 0; l < G; ++l) {
-    Real v = alpha[n - 1] - x[l];
-    if (abs(v) < pivmin) v = -pivmin;
-    dm[(n - 1) * G + l] = v;
-    inv[l] = Real(1) / v;
-    invdm[(n - 1) * G + l] = inv[l];
-  }
-  for (Eigen::Index j = n - 2; j >= 0; --j) {
-    const Real a = alpha[j], b2 = beta2[j];
-    Real* dmj = dm + j * G;
-    Real* invj = invdm + j * G;
-    for (int l = 0; l < G; ++l) {
-      Real v = (a - x[l]) - b2 * inv[l];
-      if (abs(v) < pivmin) v = -pivmin;
-      dmj[l] = v;
-      inv[l] = Real(1) / v;
-      invj[l] = inv[l];
-    }
-  }
-  // Top-down pivots and the twist index r = argmin |gamma_j|.
-  Eigen::Index r[G];
-  Real gmin[G], gr[G];
-  for (int l = 0; l < G; ++l) {
-    const Real shift = alpha[0] - x[l];
-    Real v = shift;
-    if (abs(v) < pivmin) v = -pivmin;
-    dp[l] = v;
-    inv[l] = Real(1) / v;
-    gr[l] = v + dm[l] - shift;
-    gmin[l] = abs(gr[l]);
-    r[l] = 0;
-  }
-  for (Eigen::Index j = 1; j < n; ++j) {
-    const Real a = alpha[j], b2 = beta2[j - 1];
-    const Real* dmj = dm + j * G;
-    Real* dpj = dp + j * G;
-    for (int l = 0; l < G; ++l) {
-      const Real shift = a - x[l];
-      Real v = shift - b2 * inv[l];
-      if (abs(v) < pivmin) v = -pivmin;
-      dpj[l] = v;
-      inv[l] = Real(1) / v;
-      const Real g = v + dmj[l] - shift;
-      const bool better = abs(g) < gmin[l];
-      gmin[l] = better ? abs(g) : gmin[l];
-      gr[l] = better ? g : gr[l];
-      r[l] = better ? j : r[l];
-    }
-  }
-  // Products of the ratios from w_0 = 1.
-  Real w[G], sum[G], wr[G];
-  std::vector<int>& expo = work.expo;  // per (j, lane) exponent of the recorded components
-  int E[G];
-  if (comps) expo.assign(std::size_t(n) * G, 0);
+  bottomUpPivots<Real, G>(alpha, beta2, n, x, work);
+  Eigen::Index twist[G];
+  Real twistPivot[G];
+  topDownPivotsAndTwist<Real, G>(alpha, beta2, n, x, work, twist, twistPivot);
+
+  // Products of the ratios from w_0 = 1, renormalized by powers of two: true w_j = w * 2^scaleExponent.
+  const Real big = rescaleThreshold<Real>();
+  const Real* topDown = work.topDown.data();
+  const Real* bottomUpInverse = work.bottomUpInverse.data();
+  std::vector<int>& exponent = work.exponent;
+  if (comps) exponent.assign(std::size_t(n) * G, 0);
   auto want = [wanted](Eigen::Index j) { return wanted == nullptr || (*wanted)[std::size_t(j)] != 0; };
+  Real w[G], sum[G], atTwist[G];
+  int scaleExponent[G];
   for (int l = 0; l < G; ++l) {
-    w[l] = Real(1);
-    sum[l] = Real(1);
-    wr[l] = Real(1);
-    E[l] = 0;
+    w[l] = sum[l] = atTwist[l] = Real(1);
+    scaleExponent[l] = 0;
     if (comps) comps[l] = Real(1);
   }
   for (Eigen::Index j = 1; j < n; ++j) {
-    const Real b2 = beta2[j - 1], ib2 = Real(1) / b2;
-    const Real* dpm = dp + (j - 1) * G;
-    const Real* invj = invdm + j * G;
+    const Real b2 = beta2[j - 1], invB2 = Real(1) / b2;
+    const Real* topDownPrev = topDown + (j - 1) * G;
+    const Real* inverseHere = bottomUpInverse + j * G;
     bool rescale = false;
     for (int l = 0; l < G; ++l) {
-      const Real up = dpm[l] * dpm[l] * ib2, down = b2 * invj[l] * invj[l];
-      const Real wj = w[l] * (j <= r[l] ? up : down);
+      const Real fromAbove = topDownPrev[l] * topDownPrev[l] * invB2, fromBelow = b2 * inverseHere[l] * inverseHere[l];
+      const Real wj = w[l] * (j <= twist[l] ? fromAbove : fromBelow);
       w[l] = wj;
       sum[l] += wj;
-      wr[l] = j == r[l] ? wj : wr[l];
+      atTwist[l] = j == twist[l] ? wj : atTwist[l];
       rescale |= wj > big;
     }
     if (rescale) {
       for (int l = 0; l < G; ++l) {
-        if (!(w[l] > big)) continue;
+        if (!(w[l] > big) || !std::isfinite(w[l])) continue;  // an overflow (beta2 near underflow) stays inf
         const int e = std::ilogb(w[l]);
         w[l] = std::ldexp(w[l], -e);
         sum[l] = std::ldexp(sum[l], -e);
-        if (j >= r[l]) wr[l] = std::ldexp(wr[l], -e);
-        E[l] += e;
+        if (j >= twist[l]) atTwist[l] = std::ldexp(atTwist[l], -e);
+        scaleExponent[l] += e;
       }
     }
     if (comps && want(j))
       for (int l = 0; l < G; ++l) {
         comps[j * G + l] = w[l];
-        expo[std::size_t(j) * G + l] = E[l];
+        exponent[std::size_t(j) * G + l] = scaleExponent[l];
       }
   }
   for (int l = 0; l < G; ++l) {
-    first[l] = std::ldexp(Real(1) / sum[l], -E[l]);
-    delta[l] = gr[l] * (wr[l] / sum[l]);
+    first[l] = std::ldexp(Real(1) / sum[l], -scaleExponent[l]);
+    delta[l] = twistPivot[l] * (atTwist[l] / sum[l]);
   }
   if (comps)
     for (Eigen::Index j = 0; j < n; ++j) {
       if (!want(j)) continue;
       for (int l = 0; l < G; ++l) {
         const std::size_t k = std::size_t(j) * G + l;
-        comps[k] = std::ldexp(comps[k] / sum[l], expo[k] - E[l]);
+        comps[k] = std::ldexp(comps[k] / sum[l], exponent[k] - scaleExponent[l]);
       }
     }
 }
