@@ -38,18 +38,6 @@ constexpr double kSweepGap = 1e-6;
 /// Relative gap below which neighbouring eigenvalues are scaled as one group (DenseIdentity::normalizeColumns).
 constexpr double kGroupGap = 1e-3;
 
-/// Ascending runs of lambda whose consecutive gaps are <= tol, as (first, size) pairs into out (reused storage).
-template <typename Vector, typename ClusterT>
-void findRuns(const Vector& lambda, typename Vector::Scalar tol, std::vector<ClusterT>& out) {
-  out.clear();
-  for (Eigen::Index i = 0; i < lambda.size(); ++i) {
-    if (i > 0 && lambda.coeff(i) - lambda.coeff(i - 1) <= tol)
-      ++out.back().size;
-    else
-      out.push_back(ClusterT{i, 1});
-  }
-}
-
 /// Columns of a group to sum 1 with its row sums r unchanged (docs/math.md, section "Column scaling"). The additive
 /// correction B + r d^T / m (d_i = 1 - column i's sum, m = group size) keeps every row sum and sets every column sum
 /// to 1; it moves entries by the size of their own eps/gap error. Where it would make an entry negative (gaps so
