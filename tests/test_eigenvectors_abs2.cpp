@@ -15,6 +15,8 @@
 #include <complex>
 #include <cstdio>
 #include <limits>
+#include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -107,8 +109,8 @@ TEST(EigenvectorsAbs2, DiagonalOneToSixGivesExactlyTheIdentity) {
   EXPECT_EQ(dptz::eigenvectorsAbs2(A.cast<long double>().eval()), Mat<long double>::Identity(6, 6));
   EXPECT_EQ(dptz::eigenvectorsAbs2(A.cast<std::complex<double>>().eval()), MatrixXd::Identity(6, 6));
   // The rows overload on the diagonal example.
-  EXPECT_EQ(dptz::eigenvectorsAbs2(A, std::vector<Index>{4, 0}), MatrixXd::Identity(6, 6)(std::vector<Index>{4, 0},
-                                                                                            Eigen::placeholders::all));
+  EXPECT_EQ(dptz::eigenvectorsAbs2(A, std::vector<Index>{4, 0}),
+            dptz_test::selectRows(MatrixXd::Identity(6, 6), std::vector<Index>{4, 0}));
 }
 
 TEST(EigenvectorsAbs2, OneByOneIsOne) {
@@ -212,7 +214,7 @@ TYPED_TEST(RandomVsLapack, NTwoHundred) {
   ASSERT_EQ(W.cols(), n);
   expectInUnitRange(W);
   if (allRows) expectColumnSumsOne(W);
-  const Mat<Real> Rr = R(rows, Eigen::placeholders::all);
+  const Mat<Real> Rr = dptz_test::selectRows(R, rows);
   const double e = scaledError(W, Rr, g, eps);
   std::printf("[measured] %s n = 200 (%s): max |W - W_lapack| = %.3g eps; in units of eps ||A|| / gap_i: %.3g\n",
               ::testing::UnitTest::GetInstance()->current_test_info()->type_param(), allRows ? "all rows" : "5 rows",
@@ -479,7 +481,7 @@ TEST(EigenvectorsAbs2, ScaledBy1e150And1eMinus150GiveTheSameW) {
     EXPECT_LE((Ws - W).cwiseAbs().maxCoeff(), 1e-13) << "scale " << s;
     EXPECT_LE((WCs - WC).cwiseAbs().maxCoeff(), 1e-13) << "scale " << s;
     const MatrixXd Wr = dptz::eigenvectorsAbs2(MatrixXd(A * s), std::vector<Index>{3, 0});
-    EXPECT_LE((Wr - W(std::vector<Index>{3, 0}, Eigen::placeholders::all)).cwiseAbs().maxCoeff(), 1e-13) << "scale " << s;
+    EXPECT_LE((Wr - dptz_test::selectRows(W, std::vector<Index>{3, 0})).cwiseAbs().maxCoeff(), 1e-13) << "scale " << s;
   }
   // A power-of-two scaling is exact, and the library's internal scaling is a power of two: bitwise equal.
   for (double s : {0x1p+600, 0x1p-600, 0x1p+1000, 0x1p-1000}) {
@@ -609,7 +611,7 @@ void fixedSizeCase(std::uint64_t seed) {
         << "n = " << n << " seed " << s;
     // the rows overload on a fixed-size matrix
     const Mat<Real> Wr = dptz::eigenvectorsAbs2(A, std::vector<Index>{n - 1, 0});
-    EXPECT_LE(scaledError<Real>(Wr, R(std::vector<Index>{n - 1, 0}, Eigen::placeholders::all), relativeGaps(lambda),
+    EXPECT_LE(scaledError<Real>(Wr, dptz_test::selectRows(R, std::vector<Index>{n - 1, 0}), relativeGaps(lambda),
                                 double(Eigen::NumTraits<Real>::epsilon())),
               Tol<Scalar>::K);
   }
@@ -761,7 +763,7 @@ TEST(EigenvectorsAbs2Rows, MatchesTheRowsOfTheFullMatrix) {
     ASSERT_EQ(Wr.cols(), n);
     expectInUnitRange(Wr);
     // The all-rows path normalizes columns; the rows path cannot: equal up to the accuracy model.
-    EXPECT_LE(scaledError<double>(Wr, W(rows, Eigen::placeholders::all), relativeGaps(lambda), DBL_EPSILON), Tol<double>::K)
+    EXPECT_LE(scaledError<double>(Wr, dptz_test::selectRows(W, rows), relativeGaps(lambda), DBL_EPSILON), Tol<double>::K)
         << "n = " << n;
     EXPECT_EQ(Wr.row(Index(rows.size()) - 1), Wr.row(Index(rows.size()) - (n % 2 == 1 ? 2 : 1)))
         << "row 0 listed twice";
@@ -797,7 +799,7 @@ TEST(EigenvectorsAbs2Rows, RepeatedEigenvaluesShareTheProjectorDiagonal) {
   const std::vector<Index> rows = {5, 2};
   const MatrixXd W = dptz::eigenvectorsAbs2(A, rows);
   expectInUnitRange(W);
-  const MatrixXd R = ref(rows, Eigen::placeholders::all);
+  const MatrixXd R = dptz_test::selectRows(ref, rows);
   expectClusterSumsMatch<double>(W, R, l, 1e-13, "rows overload {1,1,1,2,3,3}");
   const MatrixXd Wi = dptz::eigenvectorsAbs2(MatrixXd::Identity(4, 4), std::vector<Index>{3});
   EXPECT_LE((Wi.array() - 0.25).abs().maxCoeff(), 4 * DBL_EPSILON);
@@ -812,7 +814,7 @@ TEST(EigenvectorsAbs2Rows, SweepAndPairedProductAgainstLongDouble) {
     const VectorXd lambda = Eigen::SelfAdjointEigenSolver<MatrixXd>(A, Eigen::EigenvaluesOnly).eigenvalues();
     const MatrixXd W = dptz::eigenvectorsAbs2(A, rows);
     expectInUnitRange(W);
-    const double e = scaledError<double>(W, ref(rows, Eigen::placeholders::all), relativeGaps(lambda), DBL_EPSILON);
+    const double e = scaledError<double>(W, dptz_test::selectRows(ref, rows), relativeGaps(lambda), DBL_EPSILON);
     std::printf("[measured] rows path, %s: max |W - W_ref| in units of eps ||A|| / gap_i: %.3g\n", what, e);
     EXPECT_LE(e, Tol<double>::K) << what;
     return W;
@@ -838,8 +840,9 @@ TEST(EigenvectorsAbs2Rows, SweepAndPairedProductAgainstLongDouble) {
   const MatrixXd ref = dptz_test::referenceAbs2LongDouble(A);
   const std::vector<Index> rows = {0, 7, 39};
   const MatrixXd W = check(A, rows, "pair gap 1e-4");
+  const MatrixXd refRows = dptz_test::selectRows(ref, rows);
   const double pairErr =
-      (W.col(19) + W.col(20) - ref(rows, Eigen::placeholders::all).col(19) - ref(rows, Eigen::placeholders::all).col(20)).cwiseAbs().maxCoeff();
+      (W.col(19) + W.col(20) - refRows.col(19) - refRows.col(20)).cwiseAbs().maxCoeff();
   std::printf("[measured] rows path, pair gap 1e-4: pair sum error %.3g eps ||A|| / gap\n", pairErr * 1e-4 / DBL_EPSILON);
   EXPECT_LE(pairErr, Tol<double>::K * DBL_EPSILON / 1e-4);
 }
@@ -970,3 +973,59 @@ TEST(EigenvectorsAbs2BadInput, Abs2FromEigenvaluesRemainingChecks) {
 }
 
 }  // namespace
+
+// Near-degenerate groups at the edge of resolution: the entries carry errors of eps ||A|| / gap (here up to a few
+// per cent), but the returned matrix is still doubly stochastic: entries in [0, 1], rows and columns summing to 1 to
+// rounding, at any scale.
+namespace {
+void expectDoublyStochastic(const Eigen::MatrixXd& W, const std::string& what) {
+  ASSERT_TRUE(W.allFinite()) << what;
+  EXPECT_GE(W.minCoeff(), 0.0) << what;
+  EXPECT_LE(W.maxCoeff(), 1.0) << what;
+  const double tol = 4 * double(W.rows()) * DBL_EPSILON;
+  EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), tol) << what;
+  EXPECT_LE((W.colwise().sum().array() - 1).abs().maxCoeff(), tol) << what;
+}
+}  // namespace
+
+TEST(EigenvectorsAbs2, NearlyDegenerateGroupsStayDoublyStochastic) {
+  MatrixXd A = MatrixXd::Identity(5, 5);
+  A(0, 0) = 1 + 1.9e-14;
+  A(0, 1) = A(1, 0) = -1.33e-14;
+  for (double s : {1.0, 8.99e307, 1e-300}) expectDoublyStochastic(dptz::eigenvectorsAbs2(MatrixXd(A * s)), "5x5");
+  MatrixXd B = -2 * MatrixXd::Identity(6, 6);
+  B(0, 1) = B(1, 0) = -9.5496943686157465e-12;
+  expectDoublyStochastic(dptz::eigenvectorsAbs2(B), "2x2 block + -2 I_4");
+  // A random matrix with a tight cluster of three, at 1e-13 relative: balanced columns and exact sums together.
+  Eigen::VectorXd lambda(7);
+  lambda << -1, 0.25, 0.25 + 1e-13, 0.25 + 3e-13, 0.5, 0.75, 1;
+  expectDoublyStochastic(dptz::eigenvectorsAbs2(dptz_test::withSpectrum<double>(lambda, 5)), "cluster of three");
+}
+
+TEST(EigenvectorsAbs2, SolverEntriesNeverExceedOne) {
+  for (auto [n, big, rest] : {std::tuple<int, double, double>{8, -4.0000002235174179, -4},
+                              std::tuple<int, double, double>{12, 0.99999880790710449, 1}}) {
+    Eigen::VectorXd d = Eigen::VectorXd::Constant(n, rest);
+    d(0) = big;
+    const MatrixXd A = d.asDiagonal();
+    dptz::IdentityEigenSolver<MatrixXd> es(A, Eigen::ComputeEigenvectors | dptz::ComputeEigenvectorsAbs2);
+    ASSERT_EQ(es.info(), Eigen::Success);
+    expectDoublyStochastic(es.eigenvectorsAbs2(), "diagonal n = " + std::to_string(n));
+    expectDoublyStochastic(dptz::eigenvectorsAbs2(A), "dense diagonal n = " + std::to_string(n));
+  }
+  MatrixXd B = -2 * MatrixXd::Identity(6, 6);
+  B(0, 1) = B(1, 0) = -9.5496943686157465e-12;
+  dptz::IdentityEigenSolver<MatrixXd> es(B, Eigen::ComputeEigenvectors | dptz::ComputeEigenvectorsAbs2);
+  expectDoublyStochastic(es.eigenvectorsAbs2(), "solver, 2x2 block + -2 I_4");
+}
+
+TEST(EigenvectorsAbs2Rows, RowsSumToOneAtTheEdgeOfResolution) {
+  MatrixXd A = MatrixXd::Identity(5, 5);
+  A(0, 0) = 1 + 1.9e-14;
+  A(0, 1) = A(1, 0) = -1.33e-14;
+  const MatrixXd W = dptz::eigenvectorsAbs2(A, std::vector<Index>{0, 1, 4});
+  ASSERT_TRUE(W.allFinite());
+  EXPECT_GE(W.minCoeff(), 0.0);
+  EXPECT_LE(W.maxCoeff(), 1.0);
+  EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 8 * DBL_EPSILON);
+}

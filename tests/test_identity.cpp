@@ -1,7 +1,11 @@
 // Tests of dptz/identity.hpp: abs2FromEigenvalues, clusters, bad input.
 #include <dptz/identity.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <limits>
+#include <random>
+#include <vector>
 
 #include "test_util.hpp"
 
@@ -126,4 +130,49 @@ TEST(Identity, BadInput) {
   VectorXd inf = mu;
   inf(0) = std::numeric_limits<double>::infinity();
   DPTZ_EXPECT_INVALID(dptz::abs2FromEigenvalues(lambda, inf), "mu(0) is not finite");
+}
+
+// Interlacing spectra reaching the subnormal range beside a larger eigenvalue: the entries are only as accurate as
+// eps max|lambda| / gap (gaps of 1e-317 against max|lambda| = 5e-303 leave a few digits), but the row must stay a
+// probability vector: entries in [0, 1] summing to 1, finite.
+TEST(Identity, SubnormalSpectraGiveAProbabilityVector) {
+  std::mt19937_64 g(11);
+  std::uniform_real_distribution<double> exponent(-323, -300);
+  double worst = 0;
+  for (int t = 0; t < 20000; ++t) {
+    const int n = 2 + int(g() % 5);
+    std::vector<double> all(std::size_t(2 * n - 1));
+    for (double& x : all) {
+      x = std::pow(10.0, exponent(g));
+      if (g() % 2) x = -x;
+      if (g() % 4 == 0) x = 0;
+    }
+    std::sort(all.begin(), all.end());
+    VectorXd lambda(n), mu(n - 1);
+    for (int i = 0; i < n; ++i) lambda(i) = all[std::size_t(2 * i)];
+    for (int i = 0; i < n - 1; ++i) mu(i) = all[std::size_t(2 * i + 1)];
+    const VectorXd w = dptz::abs2FromEigenvalues(lambda, mu);
+    ASSERT_TRUE(w.allFinite());
+    ASSERT_GE(w.minCoeff(), 0.0);
+    ASSERT_LE(w.maxCoeff(), 1.0);
+    worst = std::max(worst, std::abs(w.sum() - 1));
+  }
+  EXPECT_LE(worst, 8 * std::numeric_limits<double>::epsilon());
+}
+
+// One of those spectra, checked entry by entry against the identity evaluated in long double on the same (exact)
+// inputs: the subnormal inputs themselves are exact, the scaling to O(1) is exact, so nothing is lost there.
+TEST(Identity, SubnormalSpectraMatchLongDouble) {
+  VectorXd lambda(4), mu(3);
+  lambda << -3e-318, 1e-320, 7e-319, 2.5e-317;
+  mu << -1e-319, 3e-319, 1e-317;
+  const VectorXd w = dptz::abs2FromEigenvalues(lambda, mu);
+  for (int i = 0; i < 4; ++i) {
+    long double num = 1, den = 1;
+    const long double s = std::ldexp(1.0L, 1050);  // exact: brings the subnormals to O(1e-2) in long double
+    for (int k = 0; k < 3; ++k) num *= (s * lambda(i) - s * mu(k));
+    for (int k = 0; k < 4; ++k)
+      if (k != i) den *= (s * lambda(i) - s * lambda(k));
+    EXPECT_NEAR(w(i), double(num / den), 1e-14) << "i = " << i;
+  }
 }

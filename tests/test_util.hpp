@@ -54,6 +54,16 @@ struct ScalarNames {
   }
 };
 
+/// The rows `rows` of M, in order (Eigen 3.4 spells "all columns" Eigen::all, Eigen 5 Eigen::placeholders::all).
+template <typename Derived, typename Rows>
+Eigen::Matrix<typename Derived::Scalar, Eigen::Dynamic, Eigen::Dynamic> selectRows(const Eigen::MatrixBase<Derived>& M,
+                                                                                   const Rows& rows) {
+  Eigen::Matrix<typename Derived::Scalar, Eigen::Dynamic, Eigen::Dynamic> out(Eigen::Index(rows.size()), M.cols());
+  Eigen::Index r = 0;
+  for (const auto j : rows) out.row(r++) = M.row(Eigen::Index(j));
+  return out;
+}
+
 template <typename T>
 bool allFinite(const T& m) {
   return m.allFinite();

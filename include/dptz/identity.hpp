@@ -19,7 +19,9 @@
 
 namespace dptz {
 
-/// n eps max|lambda|: the default cluster tolerance (eigenvalues carry absolute errors of order eps ||A||).
+/// The default cluster tolerance n eps max|lambda| (computed eigenvalues carry absolute errors of order eps ||A||).
+/// @param lambda ascending eigenvalues
+/// @return n eps max|lambda|, 0 for an empty lambda
 template <typename Derived>
 typename Derived::RealScalar defaultClusterTolerance(const Eigen::MatrixBase<Derived>& lambda) {
   using Real = typename Derived::RealScalar;
@@ -29,24 +31,33 @@ typename Derived::RealScalar defaultClusterTolerance(const Eigen::MatrixBase<Der
   return Real(lambda.size()) * Eigen::NumTraits<Real>::epsilon() * norm;
 }
 
-/// Runs of ascending eigenvalues whose consecutive gaps are <= tol (every eigenvalue is in exactly one cluster;
-/// a simple eigenvalue is a cluster of size 1).
+/// Runs of ascending eigenvalues whose consecutive gaps are <= tol: every eigenvalue is in exactly one cluster, a
+/// simple eigenvalue is a cluster of size 1 (docs/math.md, section "Clusters and the projector diagonal").
+/// @param lambda ascending eigenvalues
+/// @param tol absolute tolerance on consecutive gaps
+/// @return the clusters in ascending order. Complexity: O(n).
 template <typename Derived>
 std::vector<Cluster> findClusters(const Eigen::MatrixBase<Derived>& lambda, typename Derived::RealScalar tol) {
   std::vector<Cluster> clusters;
-  for (Eigen::Index i = 0; i < lambda.size(); ++i) {
-    if (i > 0 && lambda.coeff(i) - lambda.coeff(i - 1) <= tol)
-      ++clusters.back().size;
-    else
-      clusters.push_back(Cluster{i, 1});
-  }
+  detail::findRuns(lambda.derived(), tol, clusters);
   return clusters;
 }
 
-/// |v_i(j)|^2 for i = 0..n-1 from lambda = eig(A) (ascending, size n) and mu = eig(M_j) (ascending, size n-1).
-/// Eigenvalues closer than tol (absolute; default n eps max|lambda|) form a cluster whose members share the
-/// diagonal of the cluster's spectral projector equally. Entries lie in [0, 1]; never NaN or Inf.
-/// Throws std::invalid_argument on mismatched sizes, non-finite or non-ascending input.
+/// |v_i(j)|^2 for i = 0..n-1 from lambda = eig(A) (ascending, size n) and mu = eig(M_j) (ascending, size n-1): the
+/// identity itself (docs/math.md, sections "The identity" and "Stable paired product").
+///
+/// Eigenvalues closer than tol (absolute; default n eps max|lambda|) form a cluster whose members share the diagonal
+/// of the cluster's spectral projector equally. For interlacing spectra the exact entries sum to 1; the computed ones
+/// are normalized to do so (each is accurate to about eps max|lambda| / gap_i, and so is the normalization's change),
+/// which keeps the row a probability vector also when the gaps are tiny against max|lambda| (e.g. spectra spanning
+/// the subnormal range next to larger eigenvalues).
+///
+/// @param lambda eigenvalues of A, ascending, finite
+/// @param mu eigenvalues of the minor M_j, ascending, finite, size lambda.size() - 1
+/// @param tol absolute cluster tolerance; negative: n eps max|lambda|
+/// @return the column vector w with w(i) = |v_i(j)|^2; entries in [0, 1], summing to 1; never NaN or Inf
+/// @throws std::invalid_argument on an empty lambda, mismatched sizes, non-finite or non-ascending input, NaN tol
+/// Complexity: O(n^2). Accuracy: eps max|lambda| / gap_i per entry (docs/math.md, section "Accuracy").
 template <typename DerivedL, typename DerivedM>
 Eigen::Matrix<typename DerivedL::RealScalar, Eigen::Dynamic, 1> abs2FromEigenvalues(
     const Eigen::MatrixBase<DerivedL>& lambda, const Eigen::MatrixBase<DerivedM>& mu,
@@ -75,6 +86,8 @@ Eigen::Matrix<typename DerivedL::RealScalar, Eigen::Dynamic, 1> abs2FromEigenval
 
   Vector w(l.size());
   detail::abs2Row(l, m, findClusters(l, t), w);
+  const Real sum = w.sum();
+  if (sum > Real(0)) w = (w / sum).cwiseMin(Real(1));
   return w;
 }
 

@@ -4,24 +4,19 @@
 #define DPTZ_IDENTITY_EIGEN_SOLVER_HPP
 
 #include <algorithm>
-#include <cmath>
-#include <memory>
 #include <numeric>
-#include <type_traits>
 #include <vector>
 
 #include <Eigen/Core>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
-#include "types.hpp"
+#include "detail/dense_identity.hpp"
+#include "detail/householder_rows.hpp"
+#include "detail/rotation_phases.hpp"
 #include "detail/spectrum.hpp"
-#include "detail/tridiagonal.hpp"
+#include "detail/tridiagonal_eigenvectors.hpp"
 #include "detail/validate.hpp"
-#include "eigenvectors_abs2.hpp"
-#include "identity.hpp"
+#include "small.hpp"
+#include "types.hpp"
 
 namespace dptz {
 
@@ -31,58 +26,51 @@ enum IdentitySolverFlags {
   /// |V|^2 from the identity on all n minors (O(n^4), OpenMP over minors); no phase work. Alone or with
   /// Eigen::ComputeEigenvectors.
   ComputeEigenvectorsAbs2 = 0x1000,
-  /// With Eigen::ComputeEigenvectors: phases from eigenvalues only (rotated coordinate pairs, see PhaseMethod).
+  /// With Eigen::ComputeEigenvectors: phases from eigenvalues only. With pivot p (largest projector diagonal)
+  /// coordinates (p, k) are rotated by (e_p + e_k)/sqrt2 (and (e_p + i e_k)/sqrt2 for complex A) and the identity
+  /// applied to the rotated minor gives Re and Im of the projector entry P(k, p) (docs/math.md, section "Phases").
+  /// Cost O(P n^4) with P <= n distinct pivots: for study, n up to a few dozen; accuracy eps ||A|| / gap per entry.
   PhasesByRotations = 0x2000
 };
 
-/// How eigenvectors() gets signs/phases (moduli always come from the identity).
-enum class PhaseMethod {
-  /// Default. A = Q T Q^* (Householder), then for each eigenvalue one twisted (shifted) solve of T - lambda_i I with
-  /// the twist at the pivot component: the index k where |u_i(k)|^2 = p_{T without k}(lambda_i) / p_T'(lambda_i)
-  /// (the identity in characteristic-polynomial form, read off the twisted factorization) is largest; the solve is
-  /// the k-th adjugate column, i.e. u_i up to a scalar. Close eigenvalues (gap <= 1e-3 ||A||, or a cluster) get an
-  /// orthonormal basis by a Rayleigh–Ritz step on their group. Back-transform V = Q U. Cost: one tridiagonalization
-  /// (4/3 n^3 real), O(n^2) for all solves (+ O(n m^2) per group of size m), one application of Q (2 n^3) —
-  /// the cost class of LAPACK's ?syevd with vectors.
-  ShiftedSolve,
-  /// Eigenvalues only: with pivot p (largest projector diagonal) rotate coordinates (p, k) by
-  /// (e_p + e_k)/sqrt2 (and (e_p + i e_k)/sqrt2 for complex A) and apply the identity to the rotated minor:
-  /// Re and Im of P(k, p) = sum over the cluster of v_s(k) conj(v_s(p)). A cluster of size m uses its m largest
-  /// diagonal entries as pivots and gets an orthonormal basis of the span of those projector columns.
-  /// Cost: n minor spectra for |V|^2 plus (n - 1) (x2 complex) per distinct pivot: O(P n^4), P <= n distinct pivots.
-  /// Study use only (n up to a few dozen); accuracy eps ||A|| / gap per entry.
-  Rotations
-};
-
 /// Eigen-style solver (mirrors Eigen::SelfAdjointEigenSolver) for Hermitian matrices with eigenvector information
-/// from the Denton–Parke–Tao–Zhang identity. MatrixType: any Eigen matrix type of a real or complex scalar Eigen
-/// supports (float, double, long double, std::complex<float/double>, mpfr::mpreal, ...), fixed or dynamic size.
+/// from the Denton–Parke–Tao–Zhang identity.
 ///
 ///   dptz::IdentityEigenSolver<Eigen::MatrixXd> es(A);                       // eigenvalues + eigenvectors
 ///   es.eigenvalues(); es.eigenvectors(); es.clusters(); es.info();
 ///   es.compute(A, dptz::ComputeEigenvectorsAbs2);                         // |V|^2 only, no phase work
 ///   es.compute(A, Eigen::ComputeEigenvectors | dptz::PhasesByRotations);  // phases from eigenvalues only
-///   es.computeRows(A, {0, 5});                                            // rows 0 and 5 of |V|^2, each at the
-///                                                                          // price of the eigenvalues
+///   es.computeRows(A, {0, 5});                                            // rows 0 and 5 of |V|^2
 ///
-/// Options: Eigen::EigenvaluesOnly (tridiagonalization + tridiagonal eigenvalues), Eigen::ComputeEigenvectors,
-/// dptz::ComputeEigenvectorsAbs2, dptz::PhasesByRotations (see PhaseMethod). Bad input (non-square, empty,
-/// non-finite, not Hermitian within 100 n eps max|A_ij|, unknown options, an index out of range) throws
-/// std::invalid_argument and leaves the solver as it was; numerical failure gives info() == NoConvergence.
+/// Eigenvalues come from a Householder tridiagonalization (LAPACK ?sytrd/?hetrd or Eigen) and the tridiagonal
+/// eigenvalues. Eigenvectors (Eigen::ComputeEigenvectors): for each eigenvalue one twisted solve of T - lambda_i I
+/// with the twist at the component the identity says is largest, groups of close eigenvalues (gap <= 1e-3 ||A||)
+/// completed by a Rayleigh–Ritz step, then V = Q U: the cost class of LAPACK's ?syevd with vectors. Fixed-size
+/// 2x2 and 3x3 matrices of float, double or std::complex (Backend::Default) use the closed form of small.hpp and
+/// allocate nothing after the first compute().
+///
+/// @tparam MatrixType_ any Eigen matrix type of a real or complex scalar Eigen supports (float, double, long double,
+///         std::complex<float/double>, mpfr::mpreal, ...), fixed or dynamic size
 template <typename MatrixType_>
 class IdentityEigenSolver {
  public:
-  using MatrixType = MatrixType_;
-  using Scalar = typename MatrixType::Scalar;
-  using RealScalar = typename Eigen::NumTraits<Scalar>::Real;
-  using Index = Eigen::Index;
+  using MatrixType = MatrixType_;                                 ///< the matrix type of the problem
+  using Scalar = typename MatrixType::Scalar;                     ///< its scalar (real or complex)
+  using RealScalar = typename Eigen::NumTraits<Scalar>::Real;     ///< the real type of eigenvalues and |V|^2
+  using Index = Eigen::Index;                                     ///< Eigen's index type
+  /// Compile-time sizes of the problem.
   enum { Size = MatrixType::RowsAtCompileTime, MaxSize = MatrixType::MaxRowsAtCompileTime };
+  /// Type of eigenvectors(): unit columns.
   using EigenvectorsType = Eigen::Matrix<Scalar, Size, Size, Eigen::ColMajor, MaxSize, MaxSize>;
+  /// Type of eigenvalues(): ascending.
   using RealVectorType = Eigen::Matrix<RealScalar, Size, 1, Eigen::ColMajor, MaxSize, 1>;
+  /// Type of eigenvectorsAbs2(): one row per requested row of A.
   using RealMatrixType = Eigen::Matrix<RealScalar, Eigen::Dynamic, Eigen::Dynamic>;
 
+  /// An empty solver; call compute() or computeRows().
   IdentityEigenSolver() = default;
 
+  /// Constructs and computes: see compute().
   template <typename InputType>
   explicit IdentityEigenSolver(const Eigen::EigenBase<InputType>& A, int options = Eigen::ComputeEigenvectors) {
     compute(A.derived(), options);
@@ -90,12 +78,13 @@ class IdentityEigenSolver {
 
   /// Cluster tolerance relative to max|lambda| (negative, the default: n eps). Eigenvalues closer than this are one
   /// cluster: their |V|^2 entries share the projector diagonal, eigenvectors() spans the invariant subspace.
+  /// @throws std::invalid_argument if relative is NaN
   IdentityEigenSolver& setClusterTolerance(double relative) {
     if (!(relative == relative)) detail::fail("dptz::IdentityEigenSolver::setClusterTolerance", "tolerance is NaN");
     m_relTol = relative;
     return *this;
   }
-  /// Where eigenvalues of A and the minors come from (Backend::Default: the faster one).
+  /// Where eigenvalues of A and the minors come from (Backend::Default: the faster one for the size).
   IdentityEigenSolver& setBackend(Backend backend) {
     m_backend = backend;
     return *this;
@@ -106,88 +95,45 @@ class IdentityEigenSolver {
     return *this;
   }
 
+  /// Eigenvalues and, as options ask, eigenvectors and |V|^2 of the Hermitian matrix A.
+  /// @param A Hermitian matrix (any Eigen expression; the lower triangle is used, the upper one checked)
+  /// @param options Eigen::EigenvaluesOnly, or Eigen::ComputeEigenvectors and/or dptz::ComputeEigenvectorsAbs2
+  ///        (dptz::PhasesByRotations only with Eigen::ComputeEigenvectors)
+  /// @return *this; info() is Eigen::NoConvergence if an eigensolve failed
+  /// @throws std::invalid_argument on non-square, empty, non-finite or non-Hermitian input, unknown options, or
+  ///         Backend::Lapack where LAPACK does not apply; the solver is left as it was
+  /// Complexity: O(n^3) for eigenvalues and eigenvectors, O(n^4) for |V|^2 (n minor spectra).
+  /// Accuracy: residual and orthogonality O(n eps ||A||); |V|^2 entries to about eps ||A|| / gap.
   template <typename InputType>
   IdentityEigenSolver& compute(const Eigen::EigenBase<InputType>& A, int options = Eigen::ComputeEigenvectors) {
     constexpr const char* where = "dptz::IdentityEigenSolver::compute";
-    const int known = Eigen::EigenvaluesOnly | Eigen::ComputeEigenvectors | ComputeEigenvectorsAbs2 | PhasesByRotations;
-    if ((options & ~known) != 0 || options == 0 ||
-        ((options & Eigen::EigenvaluesOnly) && (options & (Eigen::ComputeEigenvectors | ComputeEigenvectorsAbs2))) ||
-        ((options & PhasesByRotations) && !(options & Eigen::ComputeEigenvectors)))
-      detail::fail(where,
-                   "options must be Eigen::EigenvaluesOnly, or Eigen::ComputeEigenvectors and/or "
-                   "dptz::ComputeEigenvectorsAbs2 (dptz::PhasesByRotations only with Eigen::ComputeEigenvectors), got ",
-                   options);
-    Matrix a = prepare(where, A.derived());  // throws before anything changes
+    checkOptions(where, options);
     const bool vectors = (options & Eigen::ComputeEigenvectors) != 0;
     const bool rotations = (options & PhasesByRotations) != 0;
     const bool abs2 = (options & ComputeEigenvectorsAbs2) != 0 || rotations;
-    reset();
-    if constexpr (detail::IsSmallFixed<MatrixType>::value)  // 2x2 / 3x3: closed form (small.hpp)
-      if (m_backend == Backend::Default && !rotations) return computeSmall(A.derived(), vectors, abs2);
-    const Index n = a.rows();
-    Abs2Options opt;
-    opt.backend = m_backend;
-    opt.clusterTolerance = m_relTol;
-    opt.threads = m_threads;
-    try {
-      // eig(A) from the tridiagonal form (this is all EigenvaluesOnly costs).
-      detail::Tridiagonal<Scalar> tri(m_useLapack);
-      Matrix reflectors = a;
-      RealVector d, e;
-      if (!tri.reduce(reflectors, d, e)) return failed();
-      RealVector lambda = d, e2 = e;
-      if (!detail::tridiagonalEigenvalues(m_useLapack, lambda, e2)) return failed();
-      detail::Abs2Context<Scalar> ctx(where, a, opt, lambda, m_useLapack);
-      setSpectrum(ctx);
-      if (abs2) {
-        ctx.allRows(where, m_abs2);
-        m_abs2Ok = true;
-        m_rows.resize(static_cast<std::size_t>(n));
-        std::iota(m_rows.begin(), m_rows.end(), Index(0));
-      }
-      if (vectors) {
-        if (rotations) {
-          if (!phasesByRotations(ctx)) return failed();
-        } else {
-          RealMatrixType U;
-          const RealScalar groupTol = (std::max)(ctx.clusterTol, RealScalar(1e-3) * ctx.lambda.cwiseAbs().maxCoeff());
-          detail::tridiagonalEigenvectors(d, e, ctx.lambda, groupTol, U);
-          Matrix C = U.template cast<Scalar>();
-          tri.applyQ(reflectors, C);
-          m_eivec = C;
-        }
-        m_eigenvectorsOk = true;
-      }
-    } catch (const NumericalError&) {
-      return failed();
+    if constexpr (detail::IsSmallFixed<MatrixType>::value) {  // 2x2 / 3x3: closed form, no heap allocation
+      if (m_backend == Backend::Default && !rotations) return computeSmall(where, A.derived(), vectors, abs2);
     }
-    m_info = Eigen::Success;
-    return *this;
+    detail::DenseIdentity<Scalar> dense = prepare(where, A.derived());  // throws before anything changes
+    reset();
+    return finish(computeDense(dense, vectors, rotations, abs2));
   }
 
   /// Eigenvalues and the rows `rows` of |V|^2 only (any order, repeats allowed): each row from one
   /// tridiagonalization that keeps that coordinate fixed, eig(A) shared — one row at the price of the eigenvalues.
+  /// @throws std::invalid_argument on bad input (as compute()) or a row index out of range
+  /// Complexity: (4/3 + O(1/n)) n^3 real flops per row. Accuracy: each entry to about eps ||A|| / gap.
   template <typename InputType>
   IdentityEigenSolver& computeRows(const Eigen::EigenBase<InputType>& A, const std::vector<Index>& rows) {
     constexpr const char* where = "dptz::IdentityEigenSolver::computeRows";
-    Matrix a = prepare(where, A.derived());
-    for (Index j : rows) detail::checkIndex(where, "row index", j, a.rows());
+    detail::DenseIdentity<Scalar> dense = prepare(where, A.derived());
+    for (Index j : rows) detail::checkIndex(where, "row index", j, dense.A.rows());
     reset();
-    Abs2Options opt;
-    opt.backend = m_backend;
-    opt.clusterTolerance = m_relTol;
-    opt.threads = m_threads;
-    try {
-      std::unique_ptr<detail::Abs2Context<Scalar>> ctx;
-      m_abs2 = detail::abs2RowsByTridiagonalization<Scalar>(where, std::move(a), rows, opt, &ctx);
-      setSpectrum(*ctx);
-    } catch (const NumericalError&) {
-      return failed();
-    }
+    if (!detail::abs2RowsByTridiagonalization(dense, m_relTol, rows, m_abs2)) return finish(false);
+    setSpectrum(dense);
     m_rows = rows;
     m_abs2Ok = true;
-    m_info = Eigen::Success;
-    return *this;
+    return finish(true);
   }
 
   /// Ascending eigenvalues.
@@ -203,7 +149,8 @@ class IdentityEigenSolver {
     return m_eivec;
   }
   /// W(r, i) = |v_i(rows()[r])|^2 from the identity (all rows after compute with ComputeEigenvectorsAbs2; the
-  /// requested rows after computeRows). A cluster's members share its projector diagonal equally.
+  /// requested rows after computeRows). A cluster's members share its projector diagonal equally; entries lie in
+  /// [0, 1]; rows (and, for all rows, columns) sum to 1 to rounding.
   const RealMatrixType& eigenvectorsAbs2() const {
     eigen_assert(m_isInitialized && "IdentityEigenSolver is not initialized.");
     eigen_assert(m_abs2Ok && "|V|^2 has not been computed (use dptz::ComputeEigenvectorsAbs2 or computeRows).");
@@ -216,6 +163,7 @@ class IdentityEigenSolver {
   /// The absolute tolerance the clusters were found with (in the units of A).
   RealScalar clusterTolerance() const { return m_tolUsed; }
 
+  /// Eigen::Success, or Eigen::NoConvergence if an eigensolve failed.
   Eigen::ComputationInfo info() const {
     eigen_assert(m_isInitialized && "IdentityEigenSolver is not initialized.");
     return m_info;
@@ -225,31 +173,83 @@ class IdentityEigenSolver {
   using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
   using RealVector = Eigen::Matrix<RealScalar, Eigen::Dynamic, 1>;
 
-  /// Checked copy scaled by a power of two (exact; spectra O(1)); resolves the backend. Throws on bad input.
+  static void checkOptions(const char* where, int options) {
+    const int known = Eigen::EigenvaluesOnly | Eigen::ComputeEigenvectors | ComputeEigenvectorsAbs2 | PhasesByRotations;
+    if ((options & ~known) != 0 || options == 0 ||
+        ((options & Eigen::EigenvaluesOnly) && (options & (Eigen::ComputeEigenvectors | ComputeEigenvectorsAbs2))) ||
+        ((options & PhasesByRotations) && !(options & Eigen::ComputeEigenvectors)))
+      detail::fail(where,
+                   "options must be Eigen::EigenvaluesOnly, or Eigen::ComputeEigenvectors and/or "
+                   "dptz::ComputeEigenvectorsAbs2 (dptz::PhasesByRotations only with Eigen::ComputeEigenvectors), got ",
+                   options);
+  }
+
+  /// Checked copy scaled by a power of two (exact; spectra O(1)) with the backend resolved. Throws on bad input.
   template <typename Derived>
-  Matrix prepare(const char* where, const Derived& A) {
+  detail::DenseIdentity<Scalar> prepare(const char* where, const Derived& A) {
     Matrix a = A;
     detail::checkSquareFinite(where, a);
     const RealScalar maxAbs = detail::checkHermitian(where, a);
-    const bool b = detail::useLapack<Scalar>(where, m_backend, a.rows());
+    const bool lapack = detail::useLapack<Scalar>(where, m_backend, a.rows());
     m_pendingScale = detail::powerOfTwoScale(maxAbs);
-    m_useLapack = b;
     a *= m_pendingScale;
-    return a;
+    return detail::DenseIdentity<Scalar>(std::move(a), lapack, m_threads);
   }
 
-  /// Fixed-size 2x2 / 3x3 with Backend::Default: the closed form of small.hpp (input already checked).
+  /// The general path: eig(A) from the tridiagonal form (all that EigenvaluesOnly costs), then |V|^2 and vectors.
+  bool computeDense(detail::DenseIdentity<Scalar>& dense, bool vectors, bool rotations, bool abs2) {
+    detail::Tridiagonal<Scalar> tri(dense.useLapack);
+    Matrix reflectors = dense.A;
+    RealVector d, e;
+    if (!tri.reduce(reflectors, d, e)) return false;
+    dense.lambda = d;
+    RealVector work = e;
+    if (!detail::tridiagonalEigenvalues(dense.useLapack, dense.lambda, work)) return false;
+    dense.setClusters(m_relTol);
+    setSpectrum(dense);
+    if (abs2) {
+      if (!dense.allRows(m_abs2)) return false;
+      m_abs2Ok = true;
+      m_rows.resize(static_cast<std::size_t>(dense.A.rows()));
+      std::iota(m_rows.begin(), m_rows.end(), Index(0));
+    }
+    if (vectors) {
+      if (rotations) {
+        if (!detail::eigenvectorsByRotations(dense, m_abs2, m_eivec)) return false;
+      } else {
+        RealMatrixType U;
+        const RealScalar groupTol =
+            (std::max)(dense.clusterTol, RealScalar(detail::kGroupGap) * dense.lambda.cwiseAbs().maxCoeff());
+        detail::tridiagonalEigenvectors(d, e, dense.lambda, groupTol, U);
+        Matrix C = U.template cast<Scalar>();
+        tri.applyQ(reflectors, C);
+        m_eivec = C;
+      }
+      m_eigenvectorsOk = true;
+    }
+    return true;
+  }
+
+  /// Fixed-size 2x2 / 3x3 with Backend::Default: the closed form of small.hpp. No heap allocation once the members
+  /// have their sizes (the first call).
   template <typename Derived>
-  IdentityEigenSolver& computeSmall(const Derived& A, bool vectors, bool abs2) {
+  IdentityEigenSolver& computeSmall(const char* where, const Derived& A, bool vectors, bool abs2) {
     using SmallMatrix = Eigen::Matrix<Scalar, Size, Size>;
+    if (A.rows() != Size || A.cols() != Size)
+      detail::fail(where, "matrix must be ", int(Size), " x ", int(Size), ", got ", A.rows(), " x ", A.cols());
+    const SmallMatrix M = A;
+    detail::small::check<Size>(where, M);
+    if (!(m_relTol == m_relTol)) detail::fail(where, "clusterTolerance is NaN");
     SmallEigenSolver<SmallMatrix> small;
     small.setClusterTolerance(m_relTol);
-    small.compute(SmallMatrix(A), vectors ? Eigen::ComputeEigenvectors : Eigen::EigenvaluesOnly);
+    small.compute(M, vectors ? Eigen::ComputeEigenvectors : Eigen::EigenvaluesOnly);
+    m_pendingScale = RealScalar(1);
+    reset();
     m_eivalues = small.eigenvalues();
     const RealScalar rel =
         m_relTol < 0 ? RealScalar(Size) * Eigen::NumTraits<RealScalar>::epsilon() : RealScalar(m_relTol);
     m_tolUsed = rel * m_eivalues.cwiseAbs().maxCoeff();
-    m_clusters = findClusters(m_eivalues, m_tolUsed);
+    detail::findRuns(m_eivalues, m_tolUsed, m_clusters);
     if (abs2) {
       m_abs2 = small.eigenvectorsAbs2();
       m_abs2Ok = true;
@@ -260,144 +260,30 @@ class IdentityEigenSolver {
       m_eivec = small.eigenvectors();
       m_eigenvectorsOk = true;
     }
-    m_info = Eigen::Success;
-    return *this;
+    return finish(true);
   }
 
+  /// Clears the results (storage kept, so fixed sizes do not reallocate).
   void reset() {
     m_isInitialized = true;
     m_eigenvectorsOk = m_abs2Ok = false;
-    m_abs2.resize(0, 0);
     m_rows.clear();
     m_clusters.clear();
     m_tolUsed = RealScalar(0);
     m_scale = m_pendingScale;
   }
 
-  IdentityEigenSolver& failed() {
-    m_info = Eigen::NoConvergence;
-    m_eigenvectorsOk = m_abs2Ok = false;
+  IdentityEigenSolver& finish(bool ok) {
+    m_info = ok ? Eigen::Success : Eigen::NoConvergence;
+    if (!ok) m_eigenvectorsOk = m_abs2Ok = false;
     return *this;
   }
 
-  void setSpectrum(const detail::Abs2Context<Scalar>& ctx) {
-    m_eivalues = ctx.lambda / m_scale;
-    m_clusters = ctx.clusters;
-    m_tolUsed = ctx.clusterTol / m_scale;
-  }
-
-  /// PhaseMethod::Rotations: projector columns P(:, p) from rotated minors (eigenvalues only). m_abs2 holds |V|^2.
-  bool phasesByRotations(const detail::Abs2Context<Scalar>& ctx) {
-    using std::abs;
-    using std::sqrt;
-    const Index n = ctx.A.rows();
-    const bool complex = Eigen::NumTraits<Scalar>::IsComplex;
-    const int nAlpha = complex ? 2 : 1;
-    // Projector diagonals per cluster, pivots = the m largest.
-    std::vector<std::vector<Index>> pivots(ctx.clusters.size());
-    std::vector<char> isPivot(static_cast<std::size_t>(n), 0);
-    for (std::size_t c = 0; c < ctx.clusters.size(); ++c) {
-      const Cluster& cl = ctx.clusters[c];
-      std::vector<Index> order(static_cast<std::size_t>(n));
-      std::iota(order.begin(), order.end(), Index(0));
-      std::stable_sort(order.begin(), order.end(),
-                       [&](Index x, Index y) { return m_abs2(x, cl.first) > m_abs2(y, cl.first); });
-      pivots[c].assign(order.begin(), order.begin() + cl.size);
-      for (Index p : pivots[c]) isPivot[std::size_t(p)] = 1;
-    }
-    std::vector<Index> pivotList;
-    for (Index p = 0; p < n; ++p)
-      if (isPivot[std::size_t(p)]) pivotList.push_back(p);
-    // rot[(pivot index, alpha)](k, c) = cluster-summed |(F^* v)(p)|^2 for the rotation of (p, k).
-    const Index jobs = Index(pivotList.size()) * n * nAlpha;
-    RealMatrixType rot(jobs, Index(ctx.clusters.size()));
-    bool bad = false;
-#ifdef _OPENMP
-    const int nt = m_threads > 0 ? m_threads : omp_get_max_threads();
-    // Built-in scalars only: multiprecision types keep thread-local state (mpfr's default precision).
-    const bool parallel = std::is_arithmetic<RealScalar>::value && jobs > 1 && n > 8;
-#pragma omp parallel num_threads(nt) if (parallel) reduction(|| : bad)
-#endif
-    {
-      detail::HermitianEigenvalues<Scalar> eig(ctx.useLapack);
-      Matrix X, M;
-      RealVector mu;
-#ifdef _OPENMP
-#pragma omp for schedule(dynamic, 1)
-#endif
-      for (Index job = 0; job < jobs; ++job) {
-        const Index p = pivotList[std::size_t(job / (n * nAlpha))], k = (job / nAlpha) % n;
-        const int a = int(job % nAlpha);
-        if (k == p) continue;
-        const Scalar alpha = a == 0 ? Scalar(1) : imagUnit();
-        const RealScalar r2 = RealScalar(1) / sqrt(RealScalar(2));
-        X = ctx.A;
-        X.col(k) = (ctx.A.col(k) - Eigen::numext::conj(alpha) * ctx.A.col(p)) * r2;
-        X.row(k) = (X.row(k) - alpha * X.row(p)) * r2;
-        detail::extractMinor(X, p, M);
-        if (!eig.compute(M, mu)) {
-          bad = true;
-          continue;
-        }
-        for (std::size_t c = 0; c < ctx.clusters.size(); ++c)
-          rot(job, Index(c)) = detail::pairedProduct(ctx.lambda, mu, ctx.clusters[c]);
-      }
-    }
-    if (bad) return false;
-    m_eivec.resize(n, n);
-    Matrix V(n, n);
-    for (std::size_t c = 0; c < ctx.clusters.size(); ++c) {
-      const Cluster& cl = ctx.clusters[c];
-      const RealScalar m = RealScalar(cl.size);
-      Index found = 0;
-      for (Index p : pivots[c]) {
-        const Index pi = Index(std::lower_bound(pivotList.begin(), pivotList.end(), p) - pivotList.begin());
-        const RealScalar ppp = m_abs2(p, cl.first) * m;
-        Eigen::Matrix<Scalar, Eigen::Dynamic, 1> y(n);
-        for (Index k = 0; k < n; ++k) {
-          if (k == p) {
-            y(k) = Scalar(ppp);
-            continue;
-          }
-          const RealScalar half = (ppp + m_abs2(k, cl.first) * m) / RealScalar(2);
-          const RealScalar re = rot((pi * n + k) * nAlpha, Index(c)) - half;
-          const RealScalar im = complex ? rot((pi * n + k) * nAlpha + 1, Index(c)) - half : RealScalar(0);
-          y(k) = makeScalar(re, im);
-        }
-        if (cl.size == 1) {  // moduli from the identity, phases from the projector column
-          for (Index k = 0; k < n; ++k) {
-            const RealScalar mod = sqrt(m_abs2(k, cl.first)), ay = abs(y(k));
-            y(k) = ay > RealScalar(0) ? y(k) * (mod / ay) : Scalar(mod);
-          }
-        }
-        for (int pass = 0; pass < 2; ++pass)
-          for (Index t = 0; t < found; ++t) y -= V.col(cl.first + t) * V.col(cl.first + t).dot(y);
-        const RealScalar nrm = y.norm();
-        if (nrm > RealScalar(0) && found < cl.size) V.col(cl.first + found++) = y / nrm;
-      }
-      for (Index k = 0; found < cl.size && k < n; ++k) {  // dependent projector columns: complete the basis
-        Eigen::Matrix<Scalar, Eigen::Dynamic, 1> y = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>::Unit(n, k);
-        for (int pass = 0; pass < 2; ++pass)
-          for (Index t = 0; t < cl.first + found; ++t) y -= V.col(t) * V.col(t).dot(y);
-        const RealScalar nrm = y.norm();
-        if (nrm > RealScalar(0.5)) V.col(cl.first + found++) = y / nrm;
-      }
-    }
-    m_eivec = V;
-    return true;
-  }
-
-  static Scalar imagUnit() {
-    if constexpr (Eigen::NumTraits<Scalar>::IsComplex)
-      return Scalar(RealScalar(0), RealScalar(1));
-    else
-      return Scalar(1);
-  }
-  static Scalar makeScalar(const RealScalar& re, const RealScalar& im) {
-    if constexpr (Eigen::NumTraits<Scalar>::IsComplex)
-      return Scalar(re, im);
-    else
-      return (void)im, Scalar(re);
+  void setSpectrum(const detail::DenseIdentity<Scalar>& dense) {
+    m_eivalues = dense.lambda / m_scale;
+    m_clusters.clear();
+    for (const auto& c : dense.clusters) m_clusters.push_back(Cluster{c.first, c.size});
+    m_tolUsed = dense.clusterTol / m_scale;
   }
 
   EigenvectorsType m_eivec;
@@ -409,7 +295,6 @@ class IdentityEigenSolver {
   RealScalar m_scale = RealScalar(1), m_pendingScale = RealScalar(1);
   double m_relTol = -1;
   Backend m_backend = Backend::Default;
-  bool m_useLapack = false;  // m_backend resolved for the last compute()
   int m_threads = 0;
   Eigen::ComputationInfo m_info = Eigen::InvalidInput;
   bool m_isInitialized = false;

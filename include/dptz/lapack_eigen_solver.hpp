@@ -22,31 +22,42 @@ namespace dptz {
 template <typename MatrixType_>
 class LapackEigenSolver {
  public:
-  using MatrixType = MatrixType_;
-  using Scalar = typename MatrixType::Scalar;
-  using RealScalar = typename Eigen::NumTraits<Scalar>::Real;
-  using Index = Eigen::Index;
+  using MatrixType = MatrixType_;                              ///< the matrix type of the problem
+  using Scalar = typename MatrixType::Scalar;                  ///< its scalar
+  using RealScalar = typename Eigen::NumTraits<Scalar>::Real;  ///< the real type of the eigenvalues
+  using Index = Eigen::Index;                                  ///< Eigen's index type
+  /// Compile-time sizes of the problem.
   enum {
     Size = MatrixType::RowsAtCompileTime,
     MaxSize = MatrixType::MaxRowsAtCompileTime
   };
+  /// Type of eigenvectors(): unit columns.
   using EigenvectorsType = Eigen::Matrix<Scalar, Size, Size, Eigen::ColMajor, MaxSize, MaxSize>;
+  /// Type of eigenvalues(): ascending.
   using RealVectorType = Eigen::Matrix<RealScalar, Size, 1, Eigen::ColMajor, MaxSize, 1>;
 
   static_assert(detail::IsLapackScalar<Scalar>::value,
                 "LapackEigenSolver: LAPACK handles float, double, std::complex<float> and std::complex<double>");
 
+  /// An empty solver; call compute().
   LapackEigenSolver() = default;
 
   /// Preallocates for size x size matrices (dynamic sizes).
   explicit LapackEigenSolver(Index size) : m_eivec(size, size), m_eivalues(size) {}
 
+  /// Constructs and computes: see compute().
   template <typename InputType>
   explicit LapackEigenSolver(const Eigen::EigenBase<InputType>& A, int options = Eigen::ComputeEigenvectors) {
     compute(A.derived(), options);
   }
 
-  /// options: Eigen::ComputeEigenvectors (default) or Eigen::EigenvaluesOnly.
+  /// Eigenvalues (and eigenvectors) of the Hermitian matrix A by ?syevd / ?heevd.
+  /// @param A Hermitian matrix (any Eigen expression; lower triangle used, upper one checked)
+  /// @param options Eigen::ComputeEigenvectors (default) or Eigen::EigenvaluesOnly
+  /// @return *this; info() is Eigen::NoConvergence if LAPACK reports a failure
+  /// @throws std::invalid_argument on non-square, empty, wrongly sized, non-finite or non-Hermitian input, or unknown
+  ///         options; the solver is left as it was
+  /// Complexity: O(n^3) (LAPACK's divide and conquer). Accuracy: backward stable, residual O(n eps ||A||).
   template <typename InputType>
   LapackEigenSolver& compute(const Eigen::EigenBase<InputType>& A, int options = Eigen::ComputeEigenvectors) {
     static_assert(hasLapack() && sizeof(InputType) > 0, "LapackEigenSolver needs a build with LAPACKE (DPTZ_WITH_LAPACK / DPTZ_HAS_LAPACKE)");
@@ -93,6 +104,7 @@ class LapackEigenSolver {
     return m_eivec;
   }
 
+  /// Eigen::Success, or Eigen::NoConvergence if LAPACK failed.
   Eigen::ComputationInfo info() const {
     eigen_assert(m_isInitialized && "LapackEigenSolver is not initialized.");
     return m_info;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <type_traits>
+#include <vector>
 
 #include <Eigen/Core>
 
@@ -16,6 +17,18 @@ namespace detail {
 template <typename Real>
 Real clamp01(const Real& x) {
   return x < Real(0) ? Real(0) : (x > Real(1) ? Real(1) : x);
+}
+
+/// Ascending runs of lambda whose consecutive gaps are <= tol, as (first, size) pairs into out (storage reused).
+template <typename Vector, typename ClusterT>
+void findRuns(const Vector& lambda, typename Vector::Scalar tol, std::vector<ClusterT>& out) {
+  out.clear();
+  for (Eigen::Index i = 0; i < lambda.size(); ++i) {
+    if (i > 0 && lambda.coeff(i) - lambda.coeff(i - 1) <= tol)
+      ++out.back().size;
+    else
+      out.push_back(ClusterT{i, 1});
+  }
 }
 
 /// The identity for one cluster c (fields first, size) of the ascending spectrum lambda, with mu = eig(M_j)

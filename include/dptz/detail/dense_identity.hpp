@@ -1,0 +1,237 @@
+// dptz — the identity on a dense Hermitian matrix (internal): eig(A), its clusters, and rows of |V|^2 from the minor
+// spectra eig(M_j) (one eigensolve of size n-1 each) or from one Householder tridiagonalization per row.
+#ifndef DPTZ_DETAIL_DENSE_IDENTITY_HPP
+#define DPTZ_DETAIL_DENSE_IDENTITY_HPP
+
+#include <algorithm>
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "householder_rows.hpp"
+#include "numerics.hpp"
+#include "spectrum.hpp"
+#include "validate.hpp"
+
+namespace dptz {
+namespace detail {
+
+/// Checked, power-of-two-scaled dense copy of A (|V|^2 is scale invariant; the scaling is exact and keeps every
+/// spectrum O(1), so no difference of eigenvalues overflows or underflows needlessly).
+template <typename Derived>
+Eigen::Matrix<typename Derived::Scalar, Eigen::Dynamic, Eigen::Dynamic> checkedScaledCopy(
+    const char* where, const Eigen::MatrixBase<Derived>& A) {
+  checkSquareFinite(where, A);
+  const auto maxAbs = checkHermitian(where, A);
+  return A.derived() * powerOfTwoScale(maxAbs);
+}
+
+/// Relative gap below which rows from the tridiagonal form use the paired product instead of the sweep.
+constexpr double kSweepGap = 1e-6;
+/// Relative gap below which neighbouring eigenvalues are scaled as one group (DenseIdentity::normalizeColumns).
+constexpr double kGroupGap = 1e-3;
+
+/// Columns of a group to sum 1 with its row sums r unchanged (docs/math.md, section "Column scaling"). The additive
+/// correction B + r d^T / m (d_i = 1 - column i's sum, m = group size) keeps every row sum and sets every column sum
+/// to 1; it moves entries by the size of their own eps/gap error. Where it would make an entry negative (gaps so
+/// small that the entries are mostly error), the result is blended with F = r 1^T / m (same row and column sums,
+/// nonnegative) just enough to stay nonnegative: the sums stay exact and every entry stays in [0, r_j].
+template <typename BlockT>
+void balanceGroup(BlockT&& B) {
+  using Real = typename std::decay<BlockT>::type::Scalar;
+  using Matrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
+  const Eigen::Index m = B.cols();
+  const Eigen::Matrix<Real, Eigen::Dynamic, 1> r = B.rowwise().sum();
+  const Eigen::Matrix<Real, 1, Eigen::Dynamic> d =
+      (Eigen::Matrix<Real, 1, Eigen::Dynamic>::Ones(m) - B.colwise().sum()) / Real(m);
+  const Matrix balanced = B + r * d;
+  const Matrix flat = r * Eigen::Matrix<Real, 1, Eigen::Dynamic>::Constant(m, Real(1) / Real(m));
+  Real t(0);  // smallest blend weight that keeps (1 - t) balanced + t flat >= 0
+  for (Eigen::Index i = 0; i < m; ++i)
+    for (Eigen::Index j = 0; j < B.rows(); ++j)
+      if (balanced(j, i) < Real(0)) t = (std::max)(t, -balanced(j, i) / (flat(j, i) - balanced(j, i)));
+  B = t > Real(0) ? Matrix(((Real(1) - t) * balanced + t * flat).cwiseMax(Real(0))) : balanced;
+}
+
+/// The identity on one dense Hermitian matrix: the scaled copy A, eig(A) ascending, its clusters, and rows of |V|^2.
+/// Rows come either from the minors' spectra (eig(M_j), one eigensolve of size n-1 each) or, with
+/// tridiagonalRows, from one Householder tridiagonalization each (HouseholderRows).
+template <typename Scalar>
+struct DenseIdentity {
+  using Real = typename Eigen::NumTraits<Scalar>::Real;
+  using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+  using RealVector = Eigen::Matrix<Real, Eigen::Dynamic, 1>;
+  struct Run {
+    Eigen::Index first, size;
+  };
+
+  Matrix A;  // scaled copy (may be left empty when no further row needs it)
+  RealVector lambda;
+  std::vector<Run> clusters;
+  bool useLapack = false;
+  int threads = 0;
+  Real clusterTol = Real(0);     // absolute, on the scaled spectrum
+  bool tridiagonalRows = false;  // rows from one tridiagonalization each instead of eig(M_j)
+  bool sweepRows = false;        // those rows by the characteristic-polynomial sweep (all gaps wide)
+
+  DenseIdentity(Matrix scaled, bool lapack, int threadCount) : A(std::move(scaled)), useLapack(lapack), threads(threadCount) {}
+
+  /// eig(A) from the dense eigensolver. False on non-convergence.
+  bool computeEigenvalues() {
+    Matrix work = A;
+    HermitianEigenvalues<Scalar> eig(useLapack);
+    return eig.compute(work, lambda);
+  }
+
+  /// Clusters of lambda: eigenvalues closer than relTol * max|lambda| (negative relTol: n eps max|lambda|).
+  void setClusters(double relTol) {
+    const Real norm = lambda.size() ? lambda.cwiseAbs().maxCoeff() : Real(0);
+    clusterTol = relTol < 0 ? Real(lambda.size()) * Eigen::NumTraits<Real>::epsilon() * norm : Real(relTol) * norm;
+    findRuns(lambda, clusterTol, clusters);
+    // Rows from the tridiagonal form take the characteristic-polynomial sweep only where every gap exceeds
+    // kSweepGap ||A||. Both forms give each entry to ~eps ||A|| / gap, but the sweep evaluates a close pair's
+    // members independently, so their sum (the pair's projector diagonal, well conditioned) inherits that error;
+    // the paired product keeps the sum at rounding (the two entries share the minor eigenvalue between them).
+    const Real wide = (std::max)(Real(1024) * clusterTol, Real(kSweepGap) * norm);
+    sweepRows = true;
+    for (Eigen::Index k = 0; k + 1 < lambda.size(); ++k) sweepRows = sweepRows && lambda(k + 1) - lambda(k) > wide;
+  }
+
+  /// All n rows into W (n x n), then the doubly stochastic normalization. False on non-convergence.
+  template <typename OutT>
+  bool allRows(OutT& W) const {
+    const Eigen::Index n = A.rows();
+    std::vector<Eigen::Index> every(static_cast<std::size_t>(n));
+    for (Eigen::Index j = 0; j < n; ++j) every[std::size_t(j)] = j;
+    W.resize(n, n);
+    if (!rows(every, W)) return false;
+    normalizeColumns(W);
+    return true;
+  }
+
+  /// Columns to sum 1, rows kept (docs/math.md, section "Column scaling"). Every entry of column i shares the
+  /// denominator prod_{k != i}(lambda_i - lambda_k), and scaling cancels its rounding. A near-degenerate group
+  /// (consecutive gaps below kGroupGap max|lambda|) is scaled by one factor, which keeps its row sums (the
+  /// projector diagonal, well conditioned), and then balanced (balanceGroup). A last row-then-column pass of
+  /// diagonal scaling (each factor 1 + O(the rows' error)) leaves rows and columns summing to 1 to rounding;
+  /// entries are clamped to [0, 1].
+  template <typename OutT>
+  void normalizeColumns(OutT& W) const {
+    std::vector<Run> groups;
+    findRuns(lambda, (std::max)(Real(kGroupGap) * lambda.cwiseAbs().maxCoeff(), clusterTol), groups);
+    for (const Run& g : groups) {
+      auto B = W.middleCols(g.first, g.size);
+      const Real s = B.sum();
+      if (!(s > Real(0))) continue;
+      B *= Real(g.size) / s;
+      if (g.size > 1) balanceGroup(B);
+    }
+    const RealVector rowSums = W.rowwise().sum();
+    for (Eigen::Index j = 0; j < W.rows(); ++j)
+      if (rowSums(j) > Real(0)) W.row(j) /= rowSums(j);
+    const Eigen::Matrix<Real, 1, Eigen::Dynamic> colSums = W.colwise().sum();
+    for (Eigen::Index i = 0; i < W.cols(); ++i)
+      if (colSums(i) > Real(0)) W.col(i) /= colSums(i);
+    W = W.cwiseMax(Real(0)).cwiseMin(Real(1));
+  }
+
+  /// out.row(r) = row rowList[r] of |V|^2, rows in parallel. Each row is computed by exactly the same serial code
+  /// whatever the thread count, so results are bitwise identical for any number of threads. False on
+  /// non-convergence.
+  template <typename OutT>
+  bool rows(const std::vector<Eigen::Index>& rowList, OutT& out) const {
+    const Eigen::Index count = Eigen::Index(rowList.size()), n = A.rows();
+    bool failed = false;
+#ifdef _OPENMP
+    const int nt = threads > 0 ? threads : omp_get_max_threads();
+    // Only built-in scalars go parallel: multiprecision types keep per-thread state (mpfr's default precision
+    // is thread local, so a worker would compute in 53 bits).
+    const bool parallel = std::is_arithmetic<Real>::value && count > 1 && n > 8;
+#pragma omp parallel num_threads(nt) if (parallel) reduction(|| : failed)
+#endif
+    {
+      HermitianEigenvalues<Scalar> eig(useLapack);
+      HouseholderRows<Scalar> householder(useLapack);
+      Matrix minor;
+      RealVector mu, w(n);
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 1)
+#endif
+      for (Eigen::Index r = 0; r < count; ++r) {
+        const Eigen::Index j = rowList[std::size_t(r)];
+        bool ok;
+        if (tridiagonalRows) {
+          ok = householder.reduce(A, j) && householder.row(lambda, clusters, sweepRows, w);
+        } else {
+          extractMinor(A, j, minor);
+          ok = eig.compute(minor, mu);
+          if (ok) abs2Row(lambda, mu, clusters, w);
+        }
+        if (!ok) {
+          failed = true;
+          continue;
+        }
+        out.row(r) = w.transpose();
+      }
+    }
+    return !failed;
+  }
+};
+
+/// Each row of W to sum 1 (rows computed one by one cannot be column-scaled): the identity's entries are each
+/// accurate to eps ||A|| / gap, and dividing by their sum keeps that accuracy while making the sum exact to
+/// rounding. Entries stay in [0, 1].
+template <typename OutT>
+void normalizeRows(OutT& W) {
+  using Real = typename OutT::Scalar;
+  for (Eigen::Index r = 0; r < W.rows(); ++r) {
+    const Real s = W.row(r).sum();
+    if (s > Real(0)) W.row(r) /= s;
+  }
+  W = W.cwiseMax(Real(0)).cwiseMin(Real(1));
+}
+
+/// The rows path: each requested row j from ONE tridiagonalization of A with j moved to position 0 (Householder
+/// from column 1 keeps e_1 fixed): row j of |V|^2 is row 0 of T's. eig(A) = eig(T) comes from the first requested
+/// row's T and is shared by all rows; the row itself costs O(n^2) (HouseholderRows::row), so one row is one
+/// tridiagonalization plus one tridiagonal eigensolve plus about a third of one: about the price of eigenvalues
+/// only. dense holds the scaled matrix (consumed when one row is asked for) and receives eig(A) and the clusters;
+/// W is rows.size() x n, each row summing to 1. False on non-convergence.
+template <typename Scalar, typename RealMatrix>
+bool abs2RowsByTridiagonalization(DenseIdentity<Scalar>& dense, double relTol, const std::vector<Eigen::Index>& rows,
+                                  RealMatrix& W) {
+  const Eigen::Index n = dense.A.rows(), count = Eigen::Index(rows.size());
+  HouseholderRows<Scalar> first(dense.useLapack);
+  const Eigen::Index j0 = count > 0 ? rows[0] : 0;
+  const bool reduced = count > 1 ? first.reduce(dense.A, j0) : first.reduceInPlace(dense.A, j0);
+  if (!reduced || !first.eigenvalues(dense.lambda)) return false;
+  if (count <= 1) dense.A.resize(0, 0);  // a single row needs no other minor: the copy was reduced in place
+  dense.setClusters(relTol);
+  dense.tridiagonalRows = true;
+  W.resize(count, n);
+  if (count > 0) {
+    typename DenseIdentity<Scalar>::RealVector w;
+    if (!first.row(dense.lambda, dense.clusters, dense.sweepRows, w)) return false;
+    W.row(0) = w.transpose();
+  }
+  if (count > 1) {
+    const std::vector<Eigen::Index> rest(rows.begin() + 1, rows.end());
+    RealMatrix restRows(count - 1, n);
+    if (!dense.rows(rest, restRows)) return false;
+    W.bottomRows(count - 1) = restRows;
+  }
+  normalizeRows(W);
+  return true;
+}
+
+}  // namespace detail
+}  // namespace dptz
+
+#endif  // DPTZ_DETAIL_DENSE_IDENTITY_HPP
