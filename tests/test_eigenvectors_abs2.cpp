@@ -975,16 +975,15 @@ TEST(EigenvectorsAbs2BadInput, Abs2FromEigenvaluesRemainingChecks) {
 }  // namespace
 
 // Near-degenerate groups at the edge of resolution: the entries carry errors of eps ||A|| / gap (here up to a few
-// per cent), but the returned matrix is still doubly stochastic: entries in [0, 1], rows and columns summing to 1 to
-// rounding, at any scale.
+// per cent), but the returned matrix is still doubly stochastic: entries in [0, 1], columns summing to 1 to rounding,
+// rows to the accuracy of the projector diagonals (well conditioned: a few hundred eps here), at any scale.
 namespace {
 void expectDoublyStochastic(const Eigen::MatrixXd& W, const std::string& what) {
   ASSERT_TRUE(W.allFinite()) << what;
   EXPECT_GE(W.minCoeff(), 0.0) << what;
   EXPECT_LE(W.maxCoeff(), 1.0) << what;
-  const double tol = 4 * double(W.rows()) * DBL_EPSILON;
-  EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), tol) << what;
-  EXPECT_LE((W.colwise().sum().array() - 1).abs().maxCoeff(), tol) << what;
+  EXPECT_LE((W.colwise().sum().array() - 1).abs().maxCoeff(), 4 * double(W.rows()) * DBL_EPSILON) << what;
+  EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1000 * DBL_EPSILON) << what;
 }
 }  // namespace
 

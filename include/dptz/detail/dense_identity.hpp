@@ -104,7 +104,7 @@ struct DenseIdentity {
     for (Eigen::Index k = 0; k + 1 < lambda.size(); ++k) sweepRows = sweepRows && lambda(k + 1) - lambda(k) > wide;
   }
 
-  /// All n rows into W (n x n), then the doubly stochastic normalization. False on non-convergence.
+  /// All n rows into W (n x n), then the columns normalized. False on non-convergence.
   template <typename OutT>
   bool allRows(OutT& W) const {
     const Eigen::Index n = A.rows();
@@ -116,12 +116,12 @@ struct DenseIdentity {
     return true;
   }
 
-  /// Columns to sum 1, rows kept (docs/math.md, section "Column scaling"). Every entry of column i shares the
-  /// denominator prod_{k != i}(lambda_i - lambda_k), and scaling cancels its rounding. A near-degenerate group
-  /// (consecutive gaps below kGroupGap max|lambda|) is scaled by one factor, which keeps its row sums (the
-  /// projector diagonal, well conditioned), and then balanced (balanceGroup). A last row-then-column pass of
-  /// diagonal scaling (each factor 1 + O(the rows' error)) leaves rows and columns summing to 1 to rounding;
-  /// entries are clamped to [0, 1].
+  /// Columns to sum 1 (docs/math.md, section "Column scaling"). Every entry of column i shares the denominator
+  /// prod_{k != i}(lambda_i - lambda_k), and scaling cancels its rounding. A near-degenerate group (consecutive gaps
+  /// below kGroupGap max|lambda|) is scaled by one factor, which keeps its row sums (the projector diagonal, well
+  /// conditioned), and then balanced (balanceGroup). Entries are clamped to [0, 1]. Rows keep the sums the identity
+  /// gives them: 1 to the accuracy of the projector diagonals (a further rescaling of rows would carry the errors of
+  /// a near-degenerate group into well separated columns).
   template <typename OutT>
   void normalizeColumns(OutT& W) const {
     std::vector<Run> groups;
@@ -133,12 +133,6 @@ struct DenseIdentity {
       B *= Real(g.size) / s;
       if (g.size > 1) balanceGroup(B);
     }
-    const RealVector rowSums = W.rowwise().sum();
-    for (Eigen::Index j = 0; j < W.rows(); ++j)
-      if (rowSums(j) > Real(0)) W.row(j) /= rowSums(j);
-    const Eigen::Matrix<Real, 1, Eigen::Dynamic> colSums = W.colwise().sum();
-    for (Eigen::Index i = 0; i < W.cols(); ++i)
-      if (colSums(i) > Real(0)) W.col(i) /= colSums(i);
     W = W.cwiseMax(Real(0)).cwiseMin(Real(1));
   }
 
