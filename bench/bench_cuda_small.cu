@@ -336,12 +336,12 @@ void benchType(const char* name, const Options& o, Cusolver& cs, cudaStream_t st
     DeviceMemory<R> lambda(std::size_t(3) * n);
     DeviceMemory<int> info(n);
     if (cs.createInfo(&params) != CUSOLVER_STATUS_SUCCESS ||
-        Jacobi<M>::buffer(cs, 3, work.p, lambda.p, &lwork, params, int(n)) != CUSOLVER_STATUS_SUCCESS) {
+        Jacobi<M>::buffer(cs, 3, work.p, lambda.p, &lwork, params, int(n)) != CUSOLVER_STATUS_SUCCESS || lwork <= 0) {
       cusolverOk = false;
       cusolverNote = "bufferSize failed at batch 2^" + std::to_string(lg);
       continue;
     }
-    DeviceMemory<typename Jacobi<M>::T> ws(std::size_t(lwork));
+    DeviceMemory<typename Jacobi<M>::T> ws{std::size_t(lwork)};
     cusolverStatus_t st = CUSOLVER_STATUS_SUCCESS;
     const double ms = medianMs(o.cusolverReps, stream, [&] {
       check(cudaMemcpyAsync(work.p, A.p, n * sizeof(M), cudaMemcpyDeviceToDevice, stream), "copy");

@@ -17,7 +17,8 @@
 #       and GoogleTest when present). Writes <outdir>/system.txt (nvidia-smi, nvcc, clocks), test_cuda_small.{log,xml},
 #       bench_cuda_small.{log,csv,json,md} (and the *_fma variants when carried) and summary.txt. Without a GPU the
 #       test's GPU cases report skipped and the benchmark measures nothing. A few minutes on an H200.
-#       Exit status: the test binary's.
+#       Exit status: the test binary's. DPTZ_GPU_CHECK_REBUILD=1 forces the rebuild (=deps: also ignore a system
+#       GoogleTest), to test that path.
 #
 #   scripts/gpu-check.sh --fill-docs <outdir>
 #       Puts <outdir>/bench_cuda_small.md and the accuracy lines of <outdir>/test_cuda_small.log into docs/small.md,
@@ -71,7 +72,8 @@ rebuild() {
   local out=$1 eigen gtest_args=()
   eigen=$(find_eigen)
   mkdir -p "$out"
-  if [ -f /usr/include/gtest/gtest.h ] && ls /usr/lib/*/libgtest.a > /dev/null 2>&1; then
+  if [ "${DPTZ_GPU_CHECK_REBUILD:-}" != deps ] && [ -f /usr/include/gtest/gtest.h ] &&
+     ls /usr/lib/*/libgtest.a > /dev/null 2>&1; then
     gtest_args=(-lgtest -lgtest_main -lpthread)
   elif [ -d "$CARRY/deps/googletest/googletest/src" ]; then
     local g=$CARRY/deps/googletest/googletest
@@ -106,7 +108,8 @@ run_checks() {
     fi
   } > "$out/system.txt" 2>&1
   export LD_LIBRARY_PATH="$CARRY/lib:/usr/local/cuda/lib64${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-  if ! { [ -x "$bin/test_cuda_small" ] && "$bin/test_cuda_small" --gtest_list_tests > /dev/null 2>&1 &&
+  if [ -n "${DPTZ_GPU_CHECK_REBUILD:-}" ] ||
+     ! { [ -x "$bin/test_cuda_small" ] && "$bin/test_cuda_small" --gtest_list_tests > /dev/null 2>&1 &&
          [ -x "$bin/bench_cuda_small" ]; }; then
     echo "gpu-check: the carried binaries do not start here; rebuilding with $NVCC" | tee -a "$out/summary.txt"
     bin=build/gpu-check-rebuild
@@ -122,6 +125,10 @@ run_checks() {
       --markdown "$out/bench_cuda_small_fma.md" > "$out/bench_cuda_small_fma.log" 2>&1 || true
   fi
   {
+    if ! "$bin/test_cuda_small" --gtest_filter='CudaSmallHost.NoDeviceIsReportedAsCudaError' 2>&1 |
+         grep -q 'a CUDA device is present'; then
+      echo "no CUDA device here: the GPU cases were skipped and the benchmark measured nothing"
+    fi
     echo "test_cuda_small exit status: $status"
     grep -E '^\[  (PASSED|FAILED|SKIPPED) \] [0-9]+ test' "$out/test_cuda_small.log" || true
     grep -E 'max \|W - W_cpu\|' "$out/test_cuda_small.log" || true
@@ -132,6 +139,10 @@ run_checks() {
 
 fill_docs() {
   local out=$1 doc=docs/small.md fragment
+  if [ ! -s "$out/bench_cuda_small.md" ]; then
+    echo "gpu-check: $out/bench_cuda_small.md is missing (no GPU in that run?): nothing to fill" >&2
+    exit 2
+  fi
   fragment=$(mktemp)
   {
     echo "<!-- gpu-figures:begin -->"

@@ -170,8 +170,10 @@ void expectLikeTheCpuPath(const std::vector<M>& As, const std::vector<Abs2<M>>& 
       ADD_FAILURE() << what << ": matrix " << k << "\n" << As[k] << "\nresult\n" << W[k] << "\nCPU path\n" << Wcpu[k];
     }
   }
-  std::printf("[ %s ] %s: %zu matrices, max |W - W_cpu| = %.3g eps, %zu bitwise equal to the CPU path\n",
-              ::testing::UnitTest::GetInstance()->current_test_info()->name(), what, As.size(), worstVsCpu, bitwise);
+  const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::printf("[ %s %s ] %s: %zu matrices, max |W - W_cpu| = %.3g eps, %zu bitwise equal to the CPU path\n",
+              info->name(), info->type_param() != nullptr ? info->type_param() : "", what, As.size(), worstVsCpu,
+              bitwise);
   ::testing::Test::RecordProperty(std::string(what) + "_max_vs_cpu_eps", std::to_string(worstVsCpu));
   ::testing::Test::RecordProperty(std::string(what) + "_bitwise_equal", std::to_string(bitwise));
 }
