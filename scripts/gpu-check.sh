@@ -111,7 +111,8 @@ run_checks() {
   if [ -n "${DPTZ_GPU_CHECK_REBUILD:-}" ] ||
      ! { [ -x "$bin/test_cuda_small" ] && "$bin/test_cuda_small" --gtest_list_tests > /dev/null 2>&1 &&
          [ -x "$bin/bench_cuda_small" ]; }; then
-    echo "gpu-check: the carried binaries do not start here; rebuilding with $NVCC" | tee -a "$out/summary.txt"
+    echo "gpu-check: rebuilding with $NVCC (${DPTZ_GPU_CHECK_REBUILD:+forced; }carried binaries:" \
+      "$([ -x "$bin/test_cuda_small" ] && echo present || echo absent))" | tee -a "$out/summary.txt"
     bin=build/gpu-check-rebuild
     rebuild "$bin" 2>&1 | tee "$out/rebuild.log"
   fi
@@ -132,6 +133,11 @@ run_checks() {
     echo "test_cuda_small exit status: $status"
     grep -E '^\[  (PASSED|FAILED|SKIPPED) \] [0-9]+ test' "$out/test_cuda_small.log" || true
     grep -E 'max \|W - W_cpu\|' "$out/test_cuda_small.log" || true
+    if [ -f "$out/test_cuda_small_fma.log" ]; then
+      echo "test_cuda_small_fma (--fmad=true, informational):"
+      grep -E '^\[  (PASSED|FAILED|SKIPPED) \] [0-9]+ test' "$out/test_cuda_small_fma.log" || true
+      grep -E 'max \|W - W_cpu\|' "$out/test_cuda_small_fma.log" || true
+    fi
   } >> "$out/summary.txt"
   cat "$out/summary.txt"
   return "$status"
@@ -160,6 +166,16 @@ fill_docs() {
     echo '```'
     grep -E 'max \|W - W_cpu\|' "$out/test_cuda_small.log" | sed 's/^\[ \([^]]*\) \]/\1/' || true
     echo '```'
+    if [ -s "$out/bench_cuda_small_fma.md" ]; then
+      echo
+      echo "Compiled with nvcc's default \`--fmad=true\` (bench_cuda_small_fma, test_cuda_small_fma):"
+      echo
+      tail -n +4 "$out/bench_cuda_small_fma.md"
+      echo
+      echo '```'
+      grep -E 'max \|W - W_cpu\||^\[  (PASSED|FAILED) \] [0-9]+ test' "$out/test_cuda_small_fma.log" || true
+      echo '```'
+    fi
     echo "<!-- gpu-figures:end -->"
   } > "$fragment"
   python3 - "$doc" "$fragment" <<'EOF'
