@@ -3,6 +3,11 @@
 # and CUDA-free; only targets that link dptz::cuda compile .cu files.
 include(CheckLanguage)
 
+if(DEFINED DPTZ_WITH_CUDA AND NOT DPTZ_WITH_CUDA)  # switched off: no compiler check
+  message(STATUS "dptz: CUDA OFF")
+  return()
+endif()
+
 # nvcc is often installed off PATH: point check_language at the toolkit's usual place unless a compiler was named.
 if(NOT DEFINED CMAKE_CUDA_COMPILER AND NOT DEFINED ENV{CUDACXX})
   find_program(DPTZ_NVCC nvcc HINTS /usr/local/cuda/bin ENV CUDA_PATH PATH_SUFFIXES bin)

@@ -130,17 +130,17 @@ void screenOnDevice(const char* where, const MatrixType* first, long long n, cud
 
 /// |V|^2 of every matrix in [first, last) on the device: out[k](j, i) = |v_i(j)|^2 of first[k], eigenvalues
 /// ascending, by the closed form of dptz::smallEigenvectorsAbs2 (the same code, one thread per matrix).
-/// @param first, last device pointers to fixed-size 2x2 or 3x3 Eigen matrices of float, double,
+/// \param first, last device pointers to fixed-size 2x2 or 3x3 Eigen matrices of float, double,
 ///        std::complex<float> or std::complex<double> (array of structures: the layout of a
 ///        std::vector<Eigen::Matrix3cd>), Hermitian (entries compared as dptz::eigenvectorsAbs2Batch does).
-/// @param out device pointer to last - first matrices Abs2Type<MatrixType> (Eigen::Matrix3d for Matrix3cd).
-/// @param stream the stream everything is ordered on (default: the legacy default stream).
-/// @param options clusterTolerance as for dptz::eigenvectorsAbs2Batch; threads is not used.
-/// @return out + (last - first).
-/// @throws std::invalid_argument "dptz::cuda::eigenvectorsAbs2Batch: matrix <k>: <what>" for the first matrix
+/// \param out device pointer to last - first matrices Abs2Type<MatrixType> (Eigen::Matrix3d for Matrix3cd).
+/// \param stream the stream everything is ordered on (default: the legacy default stream).
+/// \param options clusterTolerance as for dptz::eigenvectorsAbs2Batch; threads is not used.
+/// \return out + (last - first).
+/// \throws std::invalid_argument "dptz::cuda::eigenvectorsAbs2Batch: matrix <k>: <what>" for the first matrix
 ///         that is not finite or not Hermitian (the CPU batch's checks and messages), or a NaN clusterTolerance;
 ///         nothing is written to out then.
-/// @throws CudaError when a CUDA call fails (cudaGetErrorString's text in what()).
+/// \throws CudaError when a CUDA call fails (cudaGetErrorString's text in what()).
 /// Synchronizes the stream once after the device screen; the |V|^2 kernel is then enqueued and the call returns
 /// (out is ready when the stream is; errors of that kernel surface at the caller's next synchronization).
 /// Complexity: O(n) work, two passes over the input and one over the output in device memory.
@@ -164,8 +164,8 @@ Abs2Type<MatrixType>* eigenvectorsAbs2Batch(const MatrixType* first, const Matri
 
 /// Host containers: copies matrices to the device, computes as the device-pointer overload, copies the results
 /// into abs2 (resized to matrices.size()) and synchronizes the stream.
-/// @throws std::invalid_argument as the device-pointer overload (abs2 is left as it was);
-/// @throws CudaError when a CUDA call fails (device memory for both arrays is allocated for the call).
+/// \throws std::invalid_argument as the device-pointer overload (abs2 is left as it was);
+/// \throws CudaError when a CUDA call fails (device memory for both arrays is allocated for the call).
 template <typename MatrixType, typename InAlloc, typename OutAlloc>
 void eigenvectorsAbs2Batch(const std::vector<MatrixType, InAlloc>& matrices,
                            std::vector<Abs2Type<MatrixType>, OutAlloc>& abs2, cudaStream_t stream = 0,
@@ -203,10 +203,10 @@ constexpr int soaComponents() {
 /// N x N result).
 /// Reads about half the bytes of the array-of-structures layout for complex matrices and every access is
 /// coalesced; use it when the data can be produced in this layout (docs/small.md, section Layouts).
-/// @tparam MatrixType the matrix type the components describe (e.g. Eigen::Matrix3cd): size and scalar type.
-/// @param components, abs2 device pointers to soaComponents<MatrixType>() * n and N * N * n reals.
-/// @param stream, options as for eigenvectorsAbs2Batch.
-/// @throws std::invalid_argument "dptz::cuda::eigenvectorsAbs2BatchSoA: matrix <k>: component <c> (<entry>) is
+/// \tparam MatrixType the matrix type the components describe (e.g. Eigen::Matrix3cd): size and scalar type.
+/// \param components, abs2 device pointers to soaComponents<MatrixType>() * n and N * N * n reals.
+/// \param stream, options as for eigenvectorsAbs2Batch.
+/// \throws std::invalid_argument "dptz::cuda::eigenvectorsAbs2BatchSoA: matrix <k>: component <c> (<entry>) is
 ///         not finite (<value>)" for the first matrix with a non-finite component (nothing written), or a NaN
 ///         clusterTolerance; CudaError when a CUDA call fails.
 /// Synchronizes the stream once after the screen, then enqueues the kernel. Complexity and accuracy as
