@@ -7,6 +7,13 @@
 //
 // dptz::eigenvectorsAbs2(A) dispatches here at compile time for fixed-size 2x2 / 3x3 float, double,
 // std::complex<float>, std::complex<double> input (Backend::Default). The algorithm is in detail/small_kernel.hpp.
+//
+// Device-callable API (host and CUDA kernels, compiled by nvcc with --expt-relaxed-constexpr; no exceptions, no
+// heap; on the host bitwise the results of the throwing functions above):
+//   dptz::SmallStatus s = dptz::smallEigenvectorsAbs2Status(A, W);          // W: Eigen::Matrix<Real, N, N>
+//   dptz::SmallStatus s = dptz::smallEigenSolveStatus(A, lambda, V, W);     // + eigenvalues, eigenvectors
+// A status other than SmallStatus::Success (non-finite or non-Hermitian input, NaN tolerance, eigenvalues beyond
+// the largest finite Real) leaves the outputs untouched.
 #ifndef DPTZ_SMALL_HPP
 #define DPTZ_SMALL_HPP
 
@@ -353,11 +360,19 @@ void checkBatchMatrix(const char* where, std::ptrdiff_t index, const M& A) {
 }  // namespace small
 }  // namespace detail
 
-/// |V|^2 of every matrix in [first, last) (random-access iterators over fixed-size 2x2 or 3x3 Hermitian matrices,
-/// e.g. std::vector<Eigen::Matrix3cd>::iterator or Eigen::Matrix3cd*), written to out[0 .. last-first) as
-/// Eigen::Matrix<Real, N, N> (W(j, i) = |v_i(j)|^2). OpenMP over blocks of matrices, SIMD inside a block; results
-/// do not depend on the thread count. Returns out + (last - first). Every matrix is checked first: bad input throws
-/// std::invalid_argument naming the (first) offending matrix, and nothing is written.
+/// |V|^2 of every matrix in [first, last), as smallEigenvectorsAbs2 per matrix (bitwise the same results, also
+/// where the eigenvalues themselves would overflow). OpenMP over blocks of matrices, SIMD inside a block; results do
+/// not depend on the thread count.
+///
+/// \param first, last  random-access iterators over fixed-size 2x2 or 3x3 Hermitian matrices of float, double or
+///                     std::complex (e.g. std::vector<Eigen::Matrix3cd>::iterator or const Eigen::Matrix3cd*).
+/// \param out          random-access output iterator over Eigen::Matrix<Real, N, N>: out[k] = |V|^2 of first[k].
+/// \param options      cluster tolerance and OpenMP thread count (SmallOptions).
+/// \return out + (last - first).
+/// \throws std::invalid_argument naming the first bad matrix ("dptz::eigenvectorsAbs2Batch: matrix k: ...":
+///         non-finite or non-Hermitian), or for a NaN tolerance; every matrix is checked first, so nothing is
+///         written then.
+/// Complexity: O(last - first), no heap allocation per matrix. Accuracy as smallEigenvectorsAbs2.
 template <typename InputIt, typename OutputIt>
 OutputIt eigenvectorsAbs2Batch(InputIt first, InputIt last, OutputIt out, const SmallOptions& options = SmallOptions()) {
   using MatrixT = typename std::decay<decltype(*first)>::type;
