@@ -131,11 +131,11 @@ run_checks() {
       echo "no CUDA device here: the GPU cases were skipped and the benchmark measured nothing"
     fi
     echo "test_cuda_small exit status: $status"
-    grep -E '^\[  (PASSED|FAILED|SKIPPED) \] [0-9]+ test' "$out/test_cuda_small.log" || true
+    grep -E '^\[  (PASSED|FAILED|SKIPPED) *\] [0-9]+ test' "$out/test_cuda_small.log" || true
     grep -E 'max \|W - W_cpu\|' "$out/test_cuda_small.log" || true
     if [ -f "$out/test_cuda_small_fma.log" ]; then
       echo "test_cuda_small_fma (--fmad=true, informational):"
-      grep -E '^\[  (PASSED|FAILED|SKIPPED) \] [0-9]+ test' "$out/test_cuda_small_fma.log" || true
+      grep -E '^\[  (PASSED|FAILED|SKIPPED) *\] [0-9]+ test' "$out/test_cuda_small_fma.log" || true
       grep -E 'max \|W - W_cpu\|' "$out/test_cuda_small_fma.log" || true
     fi
   } >> "$out/summary.txt"
@@ -173,7 +173,7 @@ fill_docs() {
       tail -n +4 "$out/bench_cuda_small_fma.md"
       echo
       echo '```'
-      grep -E 'max \|W - W_cpu\||^\[  (PASSED|FAILED) \] [0-9]+ test' "$out/test_cuda_small_fma.log" || true
+      grep -E 'max \|W - W_cpu\||^\[  (PASSED|FAILED) *\] [0-9]+ test' "$out/test_cuda_small_fma.log" || true
       echo '```'
     fi
     echo "<!-- gpu-figures:end -->"
