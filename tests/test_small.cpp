@@ -3,13 +3,67 @@
 #include <dptz/small.hpp>
 #include <dptz/eigenvectors_abs2.hpp>
 
+#include <algorithm>
 #include <complex>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "test_util.hpp"
+
+// Heap-allocation counter for the allocation-free tests: on glibc without sanitizers, the malloc family is
+// interposed by this executable and counts while gMallocCounting is set (operator new goes through malloc too).
+#if defined(__SANITIZE_ADDRESS__)
+#define DPTZ_TEST_COUNT_MALLOC 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || __has_feature(thread_sanitizer)
+#define DPTZ_TEST_COUNT_MALLOC 0
+#endif
+#endif
+#if !defined(DPTZ_TEST_COUNT_MALLOC) && defined(__GLIBC__)
+#define DPTZ_TEST_COUNT_MALLOC 1
+#elif !defined(DPTZ_TEST_COUNT_MALLOC)
+#define DPTZ_TEST_COUNT_MALLOC 0
+#endif
+
+namespace {
+bool gMallocCounting = false;
+long gMallocCalls = 0;
+}  // namespace
+
+#if DPTZ_TEST_COUNT_MALLOC
+extern "C" {
+void* __libc_malloc(std::size_t);
+void* __libc_calloc(std::size_t, std::size_t);
+void* __libc_realloc(void*, std::size_t);
+void* __libc_memalign(std::size_t, std::size_t);
+void* malloc(std::size_t n) noexcept {
+  if (gMallocCounting) ++gMallocCalls;
+  return __libc_malloc(n);
+}
+void* calloc(std::size_t k, std::size_t n) noexcept {
+  if (gMallocCounting) ++gMallocCalls;
+  return __libc_calloc(k, n);
+}
+void* realloc(void* p, std::size_t n) noexcept {
+  if (gMallocCounting) ++gMallocCalls;
+  return __libc_realloc(p, n);
+}
+int posix_memalign(void** p, std::size_t alignment, std::size_t n) noexcept {
+  if (gMallocCounting) ++gMallocCalls;
+  *p = __libc_memalign(alignment, n);
+  return *p ? 0 : 12;  // ENOMEM
+}
+void* aligned_alloc(std::size_t alignment, std::size_t n) noexcept {
+  if (gMallocCounting) ++gMallocCalls;
+  return __libc_memalign(alignment, n);
+}
+}
+#endif
 
 namespace {
 
@@ -25,28 +79,10 @@ constexpr int kSamples = 100000;
 constexpr int kSamples = 100000;
 #endif
 
-template <typename S>
-S draw(std::mt19937_64& g) {
-  std::normal_distribution<double> d;
-  if constexpr (Eigen::NumTraits<S>::IsComplex) {
-    using R = typename Eigen::NumTraits<S>::Real;
-    return S(R(d(g)), R(d(g)));
-  } else {
-    return S(d(g));
-  }
-}
-
+/// A random Hermitian matrix of fixed size N (test_util.hpp's generator; its seed drawn from g).
 template <typename S, int N>
 Eigen::Matrix<S, N, N> randomSmall(std::mt19937_64& g) {
-  Eigen::Matrix<S, N, N> A;
-  for (int c = 0; c < N; ++c)
-    for (int r = c; r < N; ++r) {
-      S x = draw<S>(g);
-      if (r == c) x = S(Eigen::numext::real(x));
-      A(r, c) = x;
-      A(c, r) = Eigen::numext::conj(x);
-    }
-  return A;
+  return dptz_test::randomHermitian<S>(N, g());
 }
 
 /// Long double reference: |V|^2, eigenvalues.
@@ -512,4 +548,242 @@ TEST(Small, BadInput) {
   dptz::SmallOptions bad;
   bad.clusterTolerance = std::numeric_limits<double>::quiet_NaN();
   DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2Batch(Ms.begin(), Ms.end(), Ws.begin(), bad), "clusterTolerance is NaN");
+}
+
+namespace {
+
+/// Calls f once (warm-up), then counts malloc-family calls during a second call.
+template <typename F>
+long mallocCallsOf(F&& f) {
+  f();
+  gMallocCalls = 0;
+  gMallocCounting = true;
+  f();
+  gMallocCounting = false;
+  return gMallocCalls;
+}
+
+}  // namespace
+
+TEST(Small, FixedSizePathsDoNotAllocate) {
+#if !DPTZ_TEST_COUNT_MALLOC
+  GTEST_SKIP() << "malloc counting needs glibc without sanitizers";
+#else
+  std::mt19937_64 g(40);
+  // the counter itself must see an allocation
+  EXPECT_GE(mallocCallsOf([] { std::vector<double> v(1000); (void)v; }), 1);
+  const Eigen::Matrix3cd A = randomSmall<std::complex<double>, 3>(g);
+  const Eigen::Matrix3d R = randomSmall<double, 3>(g);
+  const Eigen::Matrix2cf B = randomSmall<std::complex<float>, 2>(g);
+  Eigen::Matrix3cd tiny = A * 1e-310;  // subnormal scale: the scalar screen, not the fast one
+  Eigen::Matrix3d W;
+  Eigen::Matrix2f W2;
+  EXPECT_EQ(mallocCallsOf([&] { W = dptz::smallEigenvectorsAbs2(A); }), 0);
+  EXPECT_EQ(mallocCallsOf([&] { W = dptz::smallEigenvectorsAbs2(R, 1e-3); }), 0);
+  EXPECT_EQ(mallocCallsOf([&] { W = dptz::smallEigenvectorsAbs2(tiny); }), 0);
+  EXPECT_EQ(mallocCallsOf([&] { W2 = dptz::smallEigenvectorsAbs2(B); }), 0);
+  dptz::SmallEigenSolver<Eigen::Matrix3cd> es;
+  dptz::SmallEigenSolver<Eigen::Matrix2cf> es2;
+  EXPECT_EQ(mallocCallsOf([&] { es.compute(A); }), 0);
+  EXPECT_EQ(mallocCallsOf([&] { es.compute(tiny, Eigen::EigenvaluesOnly); }), 0);
+  EXPECT_EQ(mallocCallsOf([&] { es2.compute(B); }), 0);
+  Eigen::Vector3d lambda;
+  Eigen::Matrix3cd V;
+  EXPECT_EQ(mallocCallsOf([&] { (void)dptz::smallEigenSolveStatus(A, lambda, V, W); }), 0);
+  EXPECT_EQ(mallocCallsOf([&] { (void)dptz::smallEigenvectorsAbs2Status(A, W); }), 0);
+  // the batch: no allocation per matrix (serial and threaded ranges, extreme scales that leave the vector screen)
+  std::vector<Eigen::Matrix3cd> As(1000);
+  for (auto& M : As) M = randomSmall<std::complex<double>, 3>(g);
+  As[3] = tiny;
+  As[500] *= 1e200;
+  std::vector<Eigen::Matrix3d> Ws(As.size());
+  dptz::SmallOptions one;
+  one.threads = 1;
+  EXPECT_EQ(mallocCallsOf([&] { dptz::eigenvectorsAbs2Batch(As.begin(), As.begin() + 100, Ws.begin()); }), 0);
+  EXPECT_EQ(mallocCallsOf([&] { dptz::eigenvectorsAbs2Batch(As.begin(), As.end(), Ws.begin(), one); }), 0);
+#endif
+}
+
+namespace {
+
+template <typename M>
+using Abs2Of = Eigen::Matrix<typename M::RealScalar, M::RowsAtCompileTime, M::RowsAtCompileTime>;
+
+/// The device-callable functions' host pass against the throwing path, bit for bit.
+template <typename M>
+void expectDeviceCallableBitwise(const M& A, typename M::RealScalar tol, const char* what) {
+  using Real = typename M::RealScalar;
+  constexpr int N = M::RowsAtCompileTime;
+  Abs2Of<M> W;
+  ASSERT_EQ(dptz::smallEigenvectorsAbs2Status(A, W, tol), dptz::SmallStatus::Success) << what;
+  const Abs2Of<M> Wref = dptz::smallEigenvectorsAbs2(A, double(tol));
+  EXPECT_EQ(std::memcmp(W.data(), Wref.data(), sizeof W), 0) << what << "\n" << W << "\n" << Wref;
+  dptz::SmallEigenSolver<M> es;
+  es.setClusterTolerance(double(tol)).compute(A);
+  Eigen::Matrix<Real, N, 1> lambda;
+  M V;
+  Abs2Of<M> Ws;
+  ASSERT_EQ(dptz::smallEigenSolveStatus(A, lambda, V, Ws, tol), dptz::SmallStatus::Success) << what;
+  EXPECT_EQ(std::memcmp(lambda.data(), es.eigenvalues().data(), sizeof lambda), 0) << what;
+  EXPECT_EQ(std::memcmp(V.data(), es.eigenvectors().data(), sizeof V), 0) << what;
+  EXPECT_EQ(std::memcmp(Ws.data(), es.eigenvectorsAbs2().data(), sizeof Ws), 0) << what;
+}
+
+template <typename M>
+void deviceCallableSweep(std::uint64_t seed) {
+  using S = typename M::Scalar;
+  using Real = typename M::RealScalar;
+  constexpr int N = M::RowsAtCompileTime;
+  std::mt19937_64 g(seed);
+  for (int t = 0; t < 500; ++t) {
+    const M A = randomSmall<S, N>(g);
+    expectDeviceCallableBitwise(A, Real(-1), "random");
+    expectDeviceCallableBitwise(A, Real(0.3), "user tolerance");
+    for (double s : {1e-300, 1e-30, 1e30, 1e300}) {
+      const Real sr = Real(s);
+      if (sr == Real(0) || !(sr < std::numeric_limits<Real>::infinity())) continue;
+      expectDeviceCallableBitwise(M(A * S(sr)), Real(-1), "scaled");
+    }
+    M D = M::Identity() * S(Real(2)) + A * S(Real(1e-5));  // nearly scalar
+    expectDeviceCallableBitwise(D, Real(-1), "nearly scalar");
+    Eigen::SelfAdjointEigenSolver<M> ref(A);
+    Eigen::Matrix<Real, N, 1> l = ref.eigenvalues();
+    l(1) = l(0);  // exact pair
+    expectDeviceCallableBitwise(M(ref.eigenvectors() * l.template cast<S>().asDiagonal() * ref.eigenvectors().adjoint()),
+                                Real(-1), "repeated");
+  }
+  expectDeviceCallableBitwise(M(M::Zero()), Real(-1), "zero");
+  expectDeviceCallableBitwise(M(M::Identity()), Real(-1), "identity");
+}
+
+}  // namespace
+
+TEST(Small, DeviceCallableEqualsThrowingPathBitwise) {
+  deviceCallableSweep<Eigen::Matrix3cd>(50);
+  deviceCallableSweep<Eigen::Matrix3d>(51);
+  deviceCallableSweep<Eigen::Matrix3cf>(52);
+  deviceCallableSweep<Eigen::Matrix3f>(53);
+  deviceCallableSweep<Eigen::Matrix2cd>(54);
+  deviceCallableSweep<Eigen::Matrix2d>(55);
+  deviceCallableSweep<Eigen::Matrix2cf>(56);
+  deviceCallableSweep<Eigen::Matrix2f>(57);
+  // expressions are accepted
+  std::mt19937_64 g(58);
+  const Eigen::Matrix3cd A = randomSmall<std::complex<double>, 3>(g);
+  Eigen::Matrix3d W;
+  ASSERT_EQ(dptz::smallEigenvectorsAbs2Status(A.adjoint(), W), dptz::SmallStatus::Success);
+  EXPECT_EQ(W, dptz::smallEigenvectorsAbs2(Eigen::Matrix3cd(A.adjoint())));
+}
+
+TEST(Small, DeviceCallableReportsBadInputAndWritesNothing) {
+  const double nan = std::numeric_limits<double>::quiet_NaN(), M = std::numeric_limits<double>::max();
+  const Eigen::Matrix3d sentinel = Eigen::Matrix3d::Constant(-7);
+  const Eigen::Vector3d sentinelL = Eigen::Vector3d::Constant(-7);
+  const Eigen::Matrix3cd sentinelV = Eigen::Matrix3cd::Constant(-7);
+  auto expectStatus = [&](const Eigen::Matrix3cd& A, double tol, dptz::SmallStatus abs2Status,
+                          dptz::SmallStatus solveStatus, const char* what) {
+    Eigen::Matrix3d W = sentinel, Ws = sentinel;
+    Eigen::Vector3d l = sentinelL;
+    Eigen::Matrix3cd V = sentinelV;
+    EXPECT_EQ(dptz::smallEigenvectorsAbs2Status(A, W, tol), abs2Status) << what;
+    EXPECT_EQ(dptz::smallEigenSolveStatus(A, l, V, Ws, tol), solveStatus) << what;
+    if (abs2Status != dptz::SmallStatus::Success) {
+      EXPECT_EQ(W, sentinel) << what;
+    }
+    if (solveStatus != dptz::SmallStatus::Success) {
+      EXPECT_EQ(Ws, sentinel) << what;
+      EXPECT_EQ(l, sentinelL) << what;
+      EXPECT_EQ(V, sentinelV) << what;
+    }
+  };
+  Eigen::Matrix3cd A = Eigen::Matrix3cd::Identity();
+  A(2, 1) = std::complex<double>(0, nan);
+  expectStatus(A, -1, dptz::SmallStatus::NonFiniteInput, dptz::SmallStatus::NonFiniteInput, "NaN");
+  A(2, 1) = std::complex<double>(std::numeric_limits<double>::infinity(), 0);
+  expectStatus(A, -1, dptz::SmallStatus::NonFiniteInput, dptz::SmallStatus::NonFiniteInput, "Inf");
+  A = Eigen::Matrix3cd::Identity();
+  A(1, 0) = 0.5;
+  expectStatus(A, -1, dptz::SmallStatus::NotHermitian, dptz::SmallStatus::NotHermitian, "not Hermitian");
+  A = Eigen::Matrix3cd::Identity();
+  A(1, 1) = std::complex<double>(1, 1e-3);
+  expectStatus(A, -1, dptz::SmallStatus::NotHermitian, dptz::SmallStatus::NotHermitian, "complex diagonal");
+  expectStatus(Eigen::Matrix3cd::Identity(), nan, dptz::SmallStatus::NaNClusterTolerance,
+               dptz::SmallStatus::NaNClusterTolerance, "NaN tolerance");
+  // eigenvalues beyond the largest double: |V|^2 exists, the eigen-decomposition reports it
+  Eigen::Matrix3cd H = Eigen::Matrix3cd::Zero();
+  H(0, 0) = H(0, 1) = H(1, 0) = -M;
+  expectStatus(H, -1, dptz::SmallStatus::Success, dptz::SmallStatus::EigenvaluesNotRepresentable, "huge");
+  // the same statuses for 2x2 float
+  Eigen::Matrix2f F;
+  F << std::numeric_limits<float>::max(), std::numeric_limits<float>::max(), std::numeric_limits<float>::max(),
+      -std::numeric_limits<float>::max();
+  Eigen::Matrix2f WF = Eigen::Matrix2f::Constant(-7), VF = Eigen::Matrix2f::Constant(-7);
+  Eigen::Vector2f lF = Eigen::Vector2f::Constant(-7);
+  EXPECT_EQ(dptz::smallEigenSolveStatus(F, lF, VF, WF), dptz::SmallStatus::EigenvaluesNotRepresentable);
+  EXPECT_EQ(lF, Eigen::Vector2f::Constant(-7));
+  EXPECT_EQ(dptz::smallEigenvectorsAbs2Status(F, WF), dptz::SmallStatus::Success);
+  expectStochastic(WF.cast<double>(), 1e-6, "2x2 float huge");
+}
+
+/// Entries near the largest finite value: |V|^2 (scale-free) is always returned, finite, in [0, 1], stochastic;
+/// eigenvalues are returned when representable, else SmallEigenSolver throws dptz::NumericalError and is left as it
+/// was.
+TEST(Small, EigenvaluesBeyondTheLargestFiniteValue) {
+  const double M = std::numeric_limits<double>::max();
+  Eigen::Matrix3d H;
+  H << -M, -M, 0, -M, 0, 0, 0, 0, 0;  // eigenvalues -M (1 + sqrt5) / 2 (not representable), 0, M (sqrt5 - 1) / 2
+  const Eigen::Matrix3d scaled = H * std::ldexp(1.0, -1000);
+  const Eigen::Matrix3d Wscaled = dptz::smallEigenvectorsAbs2(scaled);
+  for (const Eigen::Matrix3d& W :
+       {dptz::smallEigenvectorsAbs2(H), Eigen::Matrix3d(dptz::smallEigenvectorsAbs2(Eigen::Matrix3cd(H.cast<std::complex<double>>())))}) {
+    expectStochastic(W, 1e-14, "huge");
+    EXPECT_LE((W - Wscaled).cwiseAbs().maxCoeff(), 1e-14) << W;
+  }
+  const Eigen::MatrixXd Wd = dptz::eigenvectorsAbs2(H);
+  EXPECT_LE((Wd - Wscaled).cwiseAbs().maxCoeff(), 1e-14);
+  std::vector<Eigen::Matrix3d> Hs(20, scaled), Ws(Hs.size());
+  Hs[7] = H;
+  dptz::eigenvectorsAbs2Batch(Hs.begin(), Hs.end(), Ws.begin());
+  expectStochastic(Ws[7], 1e-14, "batch huge");
+  EXPECT_LE((Ws[7] - Wscaled).cwiseAbs().maxCoeff(), 1e-14);
+
+  // SmallEigenSolver: NumericalError naming the function, the solver unchanged
+  dptz::SmallEigenSolver<Eigen::Matrix3d> es(scaled);
+  const Eigen::Vector3d before = es.eigenvalues();
+  for (int options : {int(Eigen::ComputeEigenvectors), int(Eigen::EigenvaluesOnly)}) {
+    try {
+      es.compute(H, options);
+      ADD_FAILURE() << "expected dptz::NumericalError";
+    } catch (const dptz::NumericalError& e) {
+      EXPECT_EQ(std::string(e.what()).rfind(
+                    "dptz::SmallEigenSolver::compute: the eigenvalues are not representable in the scalar type", 0),
+                0u)
+          << e.what();
+    }
+    EXPECT_EQ(es.eigenvalues(), before);
+  }
+  dptz::SmallEigenSolver<Eigen::Matrix3cf> esf;
+  Eigen::Matrix3cf Hf = H.cast<std::complex<float>>() * 0.0f;
+  Hf(0, 0) = Hf(0, 1) = Hf(1, 0) = -std::numeric_limits<float>::max();
+  EXPECT_THROW(esf.compute(Hf), dptz::NumericalError);
+  Eigen::Matrix2d H2;
+  H2 << M, M, M, -M;  // eigenvalues +-sqrt2 M
+  EXPECT_THROW(dptz::SmallEigenSolver<Eigen::Matrix2d>{H2}, dptz::NumericalError);
+  expectStochastic(dptz::smallEigenvectorsAbs2(H2), 1e-14, "2x2 huge");
+
+  // representable eigenvalues at the limit are returned finite: spectra {-M, 0, M} and {0, M}
+  Eigen::Matrix3d B;
+  B << M / 2, M / 2, 0, M / 2, M / 2, 0, 0, 0, -M;
+  for (const Eigen::Matrix3d& A : {B, Eigen::Matrix3d(-B)}) {
+    dptz::SmallEigenSolver<Eigen::Matrix3cd> eb(A.cast<std::complex<double>>());
+    EXPECT_TRUE(eb.eigenvalues().allFinite()) << eb.eigenvalues();
+    EXPECT_GE(eb.eigenvalues().cwiseAbs().maxCoeff(), M * (1 - 8 * std::numeric_limits<double>::epsilon()));
+    EXPECT_TRUE(eb.eigenvectors().allFinite());
+    expectStochastic(eb.eigenvectorsAbs2(), 1e-14, "limit");
+  }
+  Eigen::Matrix2d C;
+  C << M / 2, M / 2, M / 2, M / 2;
+  dptz::SmallEigenSolver<Eigen::Matrix2d> ec(C);
+  EXPECT_GE(ec.eigenvalues()(1), M * (1 - 8 * std::numeric_limits<double>::epsilon()));
+  EXPECT_LE(std::abs(ec.eigenvalues()(0)), M * 8 * std::numeric_limits<double>::epsilon());
 }
