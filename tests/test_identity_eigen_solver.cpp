@@ -1,4 +1,5 @@
 // Tests of dptz/identity_eigen_solver.hpp and of the one-row path of eigenvectorsAbs2(A, rows).
+#include <dptz/eigenvectors_abs2.hpp>
 #include <dptz/identity_eigen_solver.hpp>
 #include <dptz/lapack_eigen_solver.hpp>
 
