@@ -36,7 +36,7 @@ class LapackEigenSolver {
   /// Type of eigenvalues(): ascending.
   using RealVectorType = Eigen::Matrix<RealScalar, Size, 1, Eigen::ColMajor, MaxSize, 1>;
 
-  static_assert(detail::IsLapackScalar<Scalar>::value,
+  static_assert(detail::IsStandardScalar<Scalar>::value,
                 "LapackEigenSolver: LAPACK handles float, double, std::complex<float> and std::complex<double>");
 
   /// An empty solver; call compute().

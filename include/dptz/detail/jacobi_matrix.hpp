@@ -55,7 +55,7 @@ bool tridiagonalEigenvalues(bool useLapack, Eigen::Matrix<Real, Eigen::Dynamic, 
                             Eigen::Matrix<Real, Eigen::Dynamic, 1>& e) {
   if (d.size() <= 1) return true;
 #ifdef DPTZ_HAS_LAPACKE
-  if constexpr (IsLapackScalar<Real>::value) {
+  if constexpr (IsStandardScalar<Real>::value) {
     if (useLapack) return lapack::sterf(lapack::Int(d.size()), d.data(), e.data()) == 0;
   }
 #endif

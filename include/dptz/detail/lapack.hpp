@@ -6,20 +6,16 @@
 #include <complex>
 #include <type_traits>
 
+#include "scalar_traits.hpp"
+
 namespace dptz {
 namespace detail {
 
-/// Scalar types LAPACK handles: float, double, std::complex<float>, std::complex<double>.
-template <typename Scalar>
-struct IsLapackScalar
-    : std::integral_constant<bool, std::is_same<Scalar, float>::value || std::is_same<Scalar, double>::value ||
-                                       std::is_same<Scalar, std::complex<float>>::value ||
-                                       std::is_same<Scalar, std::complex<double>>::value> {};
-
+/// True when this build calls LAPACK for Scalar (LAPACK handles the standard scalar types).
 template <typename Scalar>
 constexpr bool lapackApplies() noexcept {
 #ifdef DPTZ_HAS_LAPACKE
-  return IsLapackScalar<Scalar>::value;
+  return IsStandardScalar<Scalar>::value;
 #else
   return false;
 #endif
