@@ -2,9 +2,9 @@
 # The whole test command. Installs missing Debian packages, then runs these legs and prints a summary:
 #   gcc       GCC 12, C++17, Eigen 3.4 (Debian), Release -Werror: tests, benchmarks, examples, full suite,
 #             install + find_package consumer; the CUDA tests too where nvcc exists
+#   consumer  the installed package configured against Eigen 5 with find_package(dptz), compiling dptz/dptz.hpp
 #   clang     Clang 14, C++20, Eigen 5 (Eigen 3.4 when no Eigen 5 is given), Release -Werror: tests and examples,
 #             full suite
-#   consumer  the installed package configured against Eigen 5 with find_package(dptz), compiling dptz/dptz.hpp
 #   asan      GCC 12, C++20, Eigen 5 (Eigen 3.4 when none is given), AddressSanitizer + UndefinedBehaviorSanitizer,
 #             full suite
 #   docs      the Doxygen `docs` target (warnings are errors), where doxygen is installed
@@ -22,12 +22,12 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 eigen5=${DPTZ_EIGEN5_DIR:-}
-legs=${DPTZ_TEST_LEGS:-gcc,clang,consumer,asan,docs,fuzz}
+legs=${DPTZ_TEST_LEGS:-gcc,consumer,clang,asan,docs,fuzz}
 while [ $# -gt 0 ]; do
   case "$1" in
     --eigen5) eigen5=$2; shift 2 ;;
     --legs) legs=$2; shift 2 ;;
-    *) echo "scripts/test.sh: unknown argument '$1' (usage: [--eigen5 DIR] [--legs gcc,clang,consumer,asan,docs,fuzz])" >&2
+    *) echo "scripts/test.sh: unknown argument '$1' (usage: [--eigen5 DIR] [--legs gcc,consumer,clang,asan,docs,fuzz])" >&2
        exit 2 ;;
   esac
 done
@@ -108,6 +108,7 @@ run_leg() {  # leg, description, function; prints wall and CPU (user + system) t
   echo "=== leg $leg: $status in $wall (CPU $cpu) ==="
 }
 cxx_version() { "$1" --version | head -n 1; }
+cache_value() { sed -n "s/^$2:[A-Z]*=//p" "$1/CMakeCache.txt"; }  # build folder, variable
 
 # ---- legs ---------------------------------------------------------------------------------------------------------
 leg_gcc() {
@@ -131,7 +132,7 @@ leg_clang() {
   rm -f "$build/ci-clang-omp-probe"
   cmake --preset clang -B "$dir" -DCMAKE_CXX_COMPILER="$clang" -DDPTZ_BUILD_TESTS=ON -DDPTZ_WITH_CUDA=OFF "${launcher[@]}" "${eigen_args[@]}" \
     "${omp_args[@]}"
-  if [ -n "$eigen5" ] && ! grep -qxF "Eigen3_DIR:PATH=$eigen5" "$dir/CMakeCache.txt"; then
+  if [ -n "$eigen5" ] && [ "$(cache_value "$dir" Eigen3_DIR)" != "$eigen5" ]; then
     echo "clang leg: CMake did not take Eigen 5 from $eigen5"; exit 1
   fi
   cmake --build "$dir" -j "$jobs"
@@ -147,7 +148,7 @@ leg_consumer() {  # installs the gcc leg's build and builds tests/consumer again
   cmake --install "$build/ci-gcc" --prefix "$work/prefix"
   cmake -S tests/consumer -B "$work/build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="$gcc" \
     -DCMAKE_PREFIX_PATH="$work/prefix" -DEigen3_DIR="$eigen5" -DCMAKE_CXX_FLAGS="-Wall -Wextra -Wpedantic -Werror"
-  grep -qxF "Eigen3_DIR:PATH=$eigen5" "$work/build/CMakeCache.txt" ||
+  [ "$(cache_value "$work/build" Eigen3_DIR)" = "$eigen5" ] ||
     { echo "consumer: find_dependency(Eigen3) did not take Eigen 5 from $eigen5"; exit 1; }
   cmake --build "$work/build" -j "$jobs"
   "$work/build/consumer"
@@ -185,14 +186,14 @@ if wanted gcc; then
   if [ -n "$gcc" ]; then run_leg gcc "GCC C++17 Eigen 3.4 Release -Werror, full suite + install consumer" leg_gcc
   else skip gcc "no g++ found"; fi
 fi
-if wanted clang; then
-  if [ -n "$clang" ]; then run_leg clang "Clang C++20 ${eigen_name%% (*} Release -Werror, full suite" leg_clang
-  else skip clang "no clang++-14 or clang++ found (Debian: clang-14)"; fi
-fi
 if wanted consumer; then
   if [ -z "$eigen5" ]; then skip consumer "$eigen5_reason"
   elif [ -z "$gcc" ]; then skip consumer "no g++ found"
   else run_leg consumer "installed package + find_package(dptz) against Eigen 5, GCC -Werror" leg_consumer; fi
+fi
+if wanted clang; then
+  if [ -n "$clang" ]; then run_leg clang "Clang C++20 ${eigen_name%% (*} Release -Werror, full suite" leg_clang
+  else skip clang "no clang++-14 or clang++ found (Debian: clang-14)"; fi
 fi
 if wanted asan; then
   if [ -n "$gcc" ]; then run_leg asan "GCC C++20 ${eigen_name%% (*} ASan+UBSan, full suite" leg_asan
