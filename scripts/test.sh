@@ -86,14 +86,18 @@ skip() {  # leg, reason
   echo "=== leg $1: SKIPPED: $2 ==="
   summary+=("$(printf '%-9s %-8s %6s %7s  %s' "$1" skipped - - "$2")")
 }
-children_cpu() {  # user + system seconds of all finished child processes so far
-  times | tail -n 1 | awk '{ t = 0; for (i = 1; i <= 2; ++i) { split($i, p, /[ms]/); t += 60 * p[1] + p[2] }
-                             printf "%d", t }'
+cpu_file=$(mktemp)
+trap 'rm -f "$cpu_file"' EXIT
+record_cpu() { times > "$cpu_file"; }  # in this shell: a subshell's times would not count the legs
+cpu_seconds() {  # user + system seconds of the finished child processes at the last record_cpu
+  tail -n 1 "$cpu_file" | awk '{ t = 0; for (i = 1; i <= 2; ++i) { split($i, p, /[ms]/); t += 60 * p[1] + p[2] }
+                                printf "%d", t }'
 }
 mmss() { printf '%d:%02d' $(($1 / 60)) $(($1 % 60)); }
 run_leg() {  # leg, description, function; prints wall and CPU (user + system) time
   local leg=$1 what=$2 fn=$3 start=$SECONDS cpu_start rc
-  cpu_start=$(children_cpu)
+  record_cpu
+  cpu_start=$(cpu_seconds)
   echo
   echo "=== leg $leg: $what ==="
   set +e
@@ -102,7 +106,8 @@ run_leg() {  # leg, description, function; prints wall and CPU (user + system) t
   set -e
   local wall cpu status=passed
   wall=$(mmss $((SECONDS - start)))
-  cpu=$(mmss $(($(children_cpu) - cpu_start)))
+  record_cpu
+  cpu=$(mmss $(($(cpu_seconds) - cpu_start)))
   if [ $rc -ne 0 ]; then status=FAILED; failed=1; fi
   summary+=("$(printf '%-9s %-8s %6s %7s  %s' "$leg" "$status" "$wall" "$cpu" "$what")")
   echo "=== leg $leg: $status in $wall (CPU $cpu) ==="
