@@ -175,7 +175,7 @@ leg_docs() {
 }
 
 # Fuzz hook: a short libFuzzer run of every fuzzer (the corpus replay is part of ctest in every leg).
-fuzzer_runtime() { [ -n "$clang" ] && [ -f "$("$clang" -print-file-name=libclang_rt.fuzzer-x86_64.a)" ]; }
+fuzzer_runtime() { [ -n "$clang" ] && [ -f "$("$clang" -print-file-name="libclang_rt.fuzzer-$(uname -m).a")" ]; }
 leg_fuzz() {
   bash scripts/fuzz.sh 30
 }
