@@ -27,7 +27,8 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --eigen5) eigen5=$2; shift 2 ;;
     --legs) legs=$2; shift 2 ;;
-    *) echo "scripts/test.sh: unknown argument '$1' (usage: [--eigen5 DIR] [--legs gcc,consumer,clang,asan,docs,fuzz])" >&2
+    *) echo "scripts/test.sh: unknown argument '$1'" >&2
+       echo "usage: bash scripts/test.sh [--eigen5 DIR] [--legs gcc,consumer,clang,asan,docs,fuzz]" >&2
        exit 2 ;;
   esac
 done
