@@ -169,9 +169,10 @@ leg_asan() {
   ASAN_OPTIONS=detect_leaks=0 ctest --test-dir "$dir" -j "$jobs" -LE install
 }
 
-# Docs hook: the `docs` target runs Doxygen with warnings as errors.
+# Docs hook: the `docs` target runs Doxygen, with warnings as errors (DPTZ_DOCS_WERROR).
 has_target() { cmake --build "$1" --target help 2>/dev/null | grep -Eq "(^|[ .:/])$2(:|$| )"; }
 leg_docs() {
+  cmake "$build/ci-gcc" -DDPTZ_DOCS_WERROR=ON
   cmake --build "$build/ci-gcc" --target docs
 }
 
