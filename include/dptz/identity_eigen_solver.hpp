@@ -33,6 +33,16 @@ enum IdentitySolverFlags {
   PhasesByRotations = 0x2000
 };
 
+/// Combines Eigen's option bits with dptz's, e.g. Eigen::ComputeEigenvectors | dptz::ComputeEigenvectorsAbs2 (C++20
+/// deprecates | between two different enumerations; these overloads make the combination an int explicitly).
+constexpr int operator|(Eigen::DecompositionOptions eigenOption, IdentitySolverFlags dptzOption) noexcept {
+  return int(eigenOption) | int(dptzOption);
+}
+/// @copydoc operator|(Eigen::DecompositionOptions, IdentitySolverFlags)
+constexpr int operator|(IdentitySolverFlags dptzOption, Eigen::DecompositionOptions eigenOption) noexcept {
+  return int(dptzOption) | int(eigenOption);
+}
+
 /// Eigen-style solver (mirrors Eigen::SelfAdjointEigenSolver) for Hermitian matrices with eigenvector information
 /// from the Denton–Parke–Tao–Zhang identity.
 ///
