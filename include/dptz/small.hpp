@@ -246,14 +246,14 @@ DPTZ_HOST_DEVICE SmallStatus smallEigenSolveStatus(
 template <typename MatrixType_>
 class SmallEigenSolver {
  public:
-  using MatrixType = MatrixType_;
-  using Scalar = typename MatrixType::Scalar;
-  using RealScalar = typename Eigen::NumTraits<Scalar>::Real;
-  using Index = Eigen::Index;
-  enum { Size = MatrixType::RowsAtCompileTime };
-  using EigenvectorsType = Eigen::Matrix<Scalar, Size, Size>;
-  using RealVectorType = Eigen::Matrix<RealScalar, Size, 1>;
-  using Abs2Type = Eigen::Matrix<RealScalar, Size, Size>;
+  using MatrixType = MatrixType_;                               ///< the matrix type of the problem
+  using Scalar = typename MatrixType::Scalar;                   ///< its scalar (real or complex)
+  using RealScalar = typename Eigen::NumTraits<Scalar>::Real;   ///< the real type of eigenvalues and |V|^2
+  using Index = Eigen::Index;                                   ///< Eigen's index type
+  enum { Size = MatrixType::RowsAtCompileTime };                ///< 2 or 3
+  using EigenvectorsType = Eigen::Matrix<Scalar, Size, Size>;   ///< type of eigenvectors(): unit columns
+  using RealVectorType = Eigen::Matrix<RealScalar, Size, 1>;    ///< type of eigenvalues(): ascending
+  using Abs2Type = Eigen::Matrix<RealScalar, Size, Size>;       ///< type of eigenvectorsAbs2()
   static_assert(detail::IsSmallFixed<MatrixType>::value,
                 "SmallEigenSolver: fixed-size 2x2 or 3x3 float, double or std::complex matrix type");
 
