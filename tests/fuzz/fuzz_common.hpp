@@ -27,6 +27,18 @@
 
 #include <dptz/types.hpp>
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DPTZ_FUZZ_SANITIZED 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) && !defined(DPTZ_FUZZ_SANITIZED)
+#define DPTZ_FUZZ_SANITIZED 1
+#endif
+#ifdef DPTZ_FUZZ_SANITIZED
+#include <sanitizer/common_interface_defs.h>
+#endif
+
 namespace dptz_fuzz {
 
 using Index = Eigen::Index;
@@ -98,7 +110,16 @@ inline const double kSpecials[32] = {0.0,
 
 class Decoder {
  public:
-  Decoder(const std::uint8_t* data, std::size_t size) : m_data(data), m_size(size) { context().clear(); }
+  Decoder(const std::uint8_t* data, std::size_t size) : m_data(data), m_size(size) {
+    context().clear();
+#ifdef DPTZ_FUZZ_SANITIZED
+    // A sanitizer report (e.g. UBSan's signed overflow) ends the process too: print the decoded input then.
+    static const bool registered = (__sanitizer_set_death_callback(
+                                        [] { std::fprintf(stderr, "input: %s\n", context().c_str()); }),
+                                    true);
+    (void)registered;
+#endif
+  }
 
   std::uint8_t byte() { return m_pos < m_size ? m_data[m_pos++] : std::uint8_t(0); }
   bool flag() { return (byte() & 1) != 0; }

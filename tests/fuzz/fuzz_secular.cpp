@@ -90,6 +90,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     ref = minorReference(lambda, z);
     scale = lambda.size() ? std::max(std::fabs(LongReal(lambda(0))), std::fabs(LongReal(lambda(n - 1)))) : 0;
   } else {
+    if (M.size() == 0) return 0;
     Eigen::SelfAdjointEigenSolver<Mat<LongReal>> es(M, Eigen::EigenvaluesOnly);
     if (es.info() != Eigen::Success) return 0;
     ref = es.eigenvalues();
