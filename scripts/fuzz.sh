@@ -30,9 +30,13 @@ cmake -S . -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE= -DCMAKE_
   -DDPTZ_BUILD_FUZZERS=ON -DDPTZ_BUILD_TESTS=ON -DDPTZ_BUILD_BENCHMARKS=OFF -DDPTZ_BUILD_EXAMPLES=OFF \
   -DDPTZ_WITH_OPENMP=OFF -DDPTZ_WERROR=ON "${launcher[@]}" >/dev/null
 jobs=$(nproc 2>/dev/null || echo 2)
-for t in $targets; do
-  cmake --build "$build" --target "fuzz_$t" -j "$jobs"
-done
+build_start=$SECONDS
+if [ -z "${DPTZ_FUZZ_TARGETS:-}" ]; then
+  cmake --build "$build" --target dptz_fuzzers -j "$jobs"
+else
+  for t in $targets; do cmake --build "$build" --target "fuzz_$t" -j "$jobs"; done
+fi
+echo "fuzz.sh: built in $((SECONDS - build_start)) s"
 
 export OPENBLAS_NUM_THREADS=1
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}

@@ -143,8 +143,11 @@ void classical(Decoder& in) {
   // lgamma differences lose all digits for huge a, b (terms ~ a log a): no claim about mu0 there.
   const bool known = std::fabs(a) < 1e12 && std::fabs(b) < 1e12;
   const bool representable = known && logMu0 < std::log(LongReal(DBL_MAX)) - 1e-6L;
+  // Legendre and Hermite rules, and Jacobi rules with a = b >= 0 (mu0 = 2^(2a+1) B(a+1, a+1) <= 2), are always
+  // representable: nodes in [-1, 1] or O(sqrt n), weights <= mu0.
+  const bool alwaysRepresentable = family < 2 || (family == 3 && a == b && a >= 0);
   if (o == Outcome::Unrepresentable) {
-    if (representable && logMu0 > std::log(LongReal(DBL_MIN)) + 50)
+    if (alwaysRepresentable || (representable && logMu0 > std::log(LongReal(DBL_MIN)) + 50))
       violation(kTarget, name + " threw NumericalError/overflow_error although mu0 = exp(" + num(logMu0) + ") is representable");
     return;
   }
