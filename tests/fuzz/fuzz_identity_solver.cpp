@@ -4,7 +4,7 @@
 //
 // Input: flags byte (bit 0 complex, bits 1-2 matrix type: dynamic, Matrix3, Matrix2, dynamic), then per call: an
 // operation byte (an index into kOptions, or computeRows), backend byte, optional tolerance, size byte (dynamic; for
-// fixed types a size other than the fixed one is tried when its low bits ask), the matrix, row indices.
+// fixed types a size other than the fixed one is used when bits 4-6 are all set), the matrix, row indices.
 #include <dptz/identity_eigen_solver.hpp>
 
 #include "fuzz_common.hpp"
