@@ -153,7 +153,8 @@ Eigen::Matrix<typename DerivedL::RealScalar, Eigen::Dynamic, 1> rankOneEigenvalu
     zAbs = zAbs.reverse().eval();
   }
   return detail::representableEigenvalues(
-      where, detail::solutionEigenvalues(detail::solveSecular(detail::SecularKind::RankOne, d, zAbs, sign * rho), sign));
+      where,
+      detail::solutionEigenvalues(detail::solveSecular(detail::SecularKind::RankOne, d, zAbs, sign * rho), sign));
 }
 
 /// @brief Keeps the eigendecomposition A = Q diag(lambda) Q^* of a Hermitian matrix current under appended

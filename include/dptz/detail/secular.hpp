@@ -306,14 +306,16 @@ SecularStart<Real> interiorStart(const SecularFunction<Real>& f) {
 template <typename Real>
 Real secularModelStep(const SecularFunction<Real>& f, const SecularValue<Real>& e, Eigen::Index origin, Real tau) {
   const RealVec<Real>& d = f.d;
-  if (f.interior()) return middleWayStep(e.f, e.dpsi, e.dphi, f.b, (d[f.L] - d[origin]) - tau, (d[f.R] - d[origin]) - tau);
+  if (f.interior())
+    return middleWayStep(e.f, e.dpsi, e.dphi, f.b, (d[f.L] - d[origin]) - tau, (d[f.R] - d[origin]) - tau);
   const bool right = f.R >= f.poles();
   const Real dp = right ? (d[f.L] - d[origin]) - tau : (d[f.R] - d[origin]) - tau;
   const Real s = (right ? e.dpsi : e.dphi) * dp * dp;
   const Real c = e.f - s / dp;
   Real r1, r2;
   // (c + b D)(dp - D) + s = 0  <=>  b D^2 + (c - b dp) D - (c dp + s) = 0
-  if (solveQuadratic(f.b, c - f.b * dp, -(c * dp + s), r1, r2) > 0) return right ? (r1 > dp ? r1 : r2) : (r1 < dp ? r1 : r2);
+  if (solveQuadratic(f.b, c - f.b * dp, -(c * dp + s), r1, r2) > 0)
+    return right ? (r1 > dp ? r1 : r2) : (r1 < dp ? r1 : r2);
   return std::numeric_limits<Real>::quiet_NaN();
 }
 
@@ -389,7 +391,8 @@ SecularRoots<Real> secularRoots(SecularKind kind, const RealVec<Real>& d, const 
   if (kind == SecularKind::RankOne) {
     a = Real(1) / param;
     first = 1, count = K;
-    exteriorExtent = Real(2) * param * weightSum;  // f(d_K + rho W) >= 0; twice that keeps the root inside the open bracket
+    // f(d_K + rho W) >= 0; twice that keeps the root inside the open bracket
+    exteriorExtent = Real(2) * param * weightSum;
   } else if (kind == SecularKind::Bordered) {
     a = -param, b = Real(1);
     first = 0, count = K + 1;

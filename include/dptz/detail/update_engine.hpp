@@ -329,7 +329,8 @@ Real fastRootColumn(SecularKind kind, const SecularSolution<Real>& s, const Real
 /// permuted and sign-flipped) is never formed. W (n x outRows, in buf, grown only when too small) holds, column by
 /// column in output order, the secular eigenvector of fastRootColumn or the signed unit vector of a deflated
 /// column; then the new eigenvectors are ONE GEMM Q W written straight into newQ (for remove(j): two row slabs of
-/// Q around row j, so Q is not copied; the columns are renormalized exactly in W: ||Q_{-j} w||^2 = 1 - (q_j^T w)^2).
+/// Q around row j, so Q is not copied; the columns are renormalized exactly in W:
+/// ||Q_{-j} w||^2 = 1 - (q_j^T w)^2).
 template <typename Real>
 void updateRealFast(SecularKind kind, const RealMat<Real>& Q, const SecularSolution<Real>& s,
                     const std::vector<Eigen::Index>& perm, const RealVec<Real>& zReal, Real sign,
