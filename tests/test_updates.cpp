@@ -4,8 +4,11 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <complex>
 #include <limits>
+#include <string>
+#include <utility>
 
 #include "test_util.hpp"
 
@@ -171,9 +174,43 @@ TEST(Updates, RankOneEigenvaluesBothSigns) {
   EXPECT_EQ(dptz::rankOneEigenvalues(es.eigenvalues(), z, 0.0), es.eigenvalues());
 }
 
-TEST(Updates, PortableRootsAsAccurateAsLaed4) {
-  // Roots relative to the nearer pole: the portable solver against LAPACK's dlaed4 (same deflated problem).
-  if (!dptz::hasLapack()) GTEST_SKIP() << "no LAPACK in this build";
+namespace {
+
+/// Reference root of the deflated rank-one problem 1/rho + sum z_k^2 / (d_k - x) = 0 in the interval of root m, by
+/// plain bisection in long double on the distance to the nearer pole (the differences d_k - d_origin are formed
+/// first, so they keep their accuracy however close the root is to its pole). Returns origin and tau.
+std::pair<Index, long double> bisectedRankOneRoot(const VectorXd& d, const VectorXd& z, double rho, Index m) {
+  using LD = long double;
+  const Index K = d.size();
+  auto f = [&](Index origin, LD tau) {
+    LD sum = LD(1) / LD(rho);
+    for (Index k = 0; k < K; ++k) sum += LD(z(k)) * LD(z(k)) / ((LD(d(k)) - LD(d(origin))) - tau);
+    return sum;
+  };
+  Index origin = m;
+  LD lo = 0, hi = 0;
+  if (m + 1 < K) {
+    const LD mid = (LD(d(m + 1)) - LD(d(m))) / 2;
+    if (f(m, mid) > 0) {
+      hi = mid;  // f increases from -inf just above d_m: the root lies in (d_m, d_m + mid)
+    } else {
+      origin = m + 1, lo = -mid;
+    }
+  } else {
+    hi = 2 * LD(rho) * LD(z.squaredNorm());  // f(d_K + rho ||z||^2) >= 0
+  }
+  for (int it = 0; it < 20000; ++it) {
+    const LD mid = lo + (hi - lo) / 2;
+    if (mid <= lo || mid >= hi) break;
+    (f(origin, mid) < 0 ? lo : hi) = mid;
+  }
+  return {origin, lo + (hi - lo) / 2};
+}
+
+}  // namespace
+
+TEST(Updates, SecularRootsMatchLongDoubleBisection) {
+  // Roots relative to the nearer pole: the solver against a long-double bisection on the same deflated problem.
   using dptz::detail::SecularKind;
   const Index n = 200;
   std::mt19937_64 g(7);
@@ -183,15 +220,18 @@ TEST(Updates, PortableRootsAsAccurateAsLaed4) {
   std::sort(d.data(), d.data() + n);
   d(5) = d(4) + 1e-13;  // a close pair
   z(10) = 1e-10;        // a small weight: root very close to its pole
-  const auto a = dptz::detail::solveSecular(SecularKind::RankOne, d, z, 0.5, true);
-  const auto b = dptz::detail::solveSecular(SecularKind::RankOne, d, z, 0.5, false);
-  ASSERT_EQ(a.rootCount(), b.rootCount());
+  const auto s = dptz::detail::solveSecular(SecularKind::RankOne, d, z, 0.5);
+  ASSERT_EQ(s.rootCount(), s.defl.d.size());
   double worst = 0;
-  for (Index m = 0; m < a.rootCount(); ++m) {
-    // distance to the nearer pole, relative
-    const double xa = a.root(m), xb = b.root(m);
-    const double gap = std::abs(a.roots.diff(a.defl.d, a.roots.origin[std::size_t(m)], m));
-    worst = (std::max)(worst, std::abs(xa - xb) / (std::max)(gap, std::abs(xa) * epsOf<double>()));
+  for (Index m = 0; m < s.rootCount(); ++m) {
+    const auto ref = bisectedRankOneRoot(s.defl.d, s.defl.z, s.param, m);
+    const Index o = s.roots.origin[std::size_t(m)];
+    // (x_solver - x_ref) formed from pole differences, relative to the distance to the nearer pole
+    const long double diff = (static_cast<long double>(s.defl.d(o)) - static_cast<long double>(s.defl.d(ref.first))) +
+                             static_cast<long double>(s.roots.tau(m)) - ref.second;
+    const long double x = static_cast<long double>(s.root(m));
+    const long double dist = (std::max)(std::abs(ref.second), std::abs(x) * static_cast<long double>(epsOf<double>()));
+    worst = (std::max)(worst, double(std::abs(diff) / dist));
   }
   EXPECT_LE(worst, 1e3 * epsOf<double>());
 }
@@ -364,6 +404,193 @@ TEST(Updates, TinyAndHugeScales) {
     up.rankOneUpdate(-1.0 / s, big.col(0));
     expectAccurate(up, Ar, "scaled rank-one", (std::max)(norm2(big), big.col(0).squaredNorm() / s));
   }
+}
+
+// ---- the ends of the range: finite whenever representable, NumericalError otherwise ---------------------------
+
+namespace {
+
+constexpr double kMax = std::numeric_limits<double>::max();
+
+/// Expects NumericalError whose message contains needle.
+#define DPTZ_EXPECT_NUMERICAL(statement, needle)                                                  \
+  do {                                                                                            \
+    try {                                                                                         \
+      statement;                                                                                  \
+      ADD_FAILURE() << "expected dptz::NumericalError containing \"" << (needle) << "\"";       \
+    } catch (const dptz::NumericalError& e) {                                                     \
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << "message was: " << e.what(); \
+    }                                                                                             \
+  } while (0)
+
+template <typename M>
+bool sameBits(const M& x, const M& y) {
+  return x.rows() == y.rows() && x.cols() == y.cols() &&
+         std::memcmp(x.data(), y.data(), sizeof(typename M::Scalar) * std::size_t(x.size())) == 0;
+}
+
+/// Snapshot of an updater's state, compared bitwise.
+template <typename U>
+struct UpdaterState {
+  typename U::Matrix A, Q;
+  typename U::RealVector lambda;
+  Index updates;
+  explicit UpdaterState(const U& up)
+      : A(up.matrix()), Q(up.eigenvectors()), lambda(up.eigenvalues()), updates(up.updates()) {}
+  bool sameAs(const U& up) const {
+    return sameBits(A, up.matrix()) && sameBits(Q, up.eigenvectors()) && sameBits(lambda, up.eigenvalues()) &&
+           updates == up.updates();
+  }
+};
+
+/// Accuracy at any scale: reference eigenvalues of the matrix scaled by 2^-e (LAPACK; exact scaling), error
+/// within 10 n eps ||A||, and the updater's own residual and drift (computed on scaled data) within 50 n eps.
+void expectAccurateAtScale(const dptz::EigenUpdater<MatrixXd>& up, const char* what) {
+  const MatrixXd& A = up.matrix();
+  const Index n = A.rows();
+  const double eps = epsOf<double>();
+  ASSERT_TRUE(up.eigenvalues().allFinite() && up.eigenvectors().allFinite()) << what;
+  int e = 0;
+  std::frexp(A.cwiseAbs().maxCoeff(), &e);
+  const VectorXd ref = referenceEigenvalues(MatrixXd(A.unaryExpr([&](double x) { return std::ldexp(x, -e); })));
+  const VectorXd got = up.eigenvalues().unaryExpr([&](double x) { return std::ldexp(x, -e); });
+  const double normScaled = (std::max)(std::abs(ref(0)), std::abs(ref(n - 1)));
+  EXPECT_LE((got - ref).cwiseAbs().maxCoeff(), 10.0 * double(n) * eps * normScaled) << what;
+  EXPECT_LE(up.residual(), 50.0 * double(n) * eps) << what;
+  EXPECT_LE(up.drift(), 50.0 * double(n) * eps) << what;
+}
+
+}  // namespace
+
+TEST(Updates, AppendNearTheLargestFiniteValue) {
+  // [[2, b], [b, 0]], b = DBL_MAX: eigenvalues 1 +- sqrt(1 + b^2), both within rounding of +-DBL_MAX.
+  dptz::EigenUpdater<MatrixXd> up(MatrixXd::Constant(1, 1, 2.0));
+  up.append(VectorXd::Constant(1, kMax), 0.0);
+  ASSERT_TRUE(up.eigenvalues().allFinite());
+  EXPECT_LE(std::abs(up.eigenvalues()(0) + kMax), 4 * epsOf<double>() * kMax);
+  EXPECT_LE(std::abs(up.eigenvalues()(1) - kMax), 4 * epsOf<double>() * kMax);
+  expectAccurateAtScale(up, "append b = DBL_MAX");
+  const VectorXd x = dptz::borderedEigenvalues(VectorXd::Constant(1, 2.0), VectorXd::Constant(1, kMax), 0.0);
+  EXPECT_TRUE(x.allFinite());
+  EXPECT_EQ(x, up.eigenvalues());
+  // b of size 2 with ||b|| near DBL_MAX, mixed by Q (A's eigenvectors are (1, +-1)/sqrt(2))
+  MatrixXd A(2, 2);
+  A << 1, 2, 2, 1;
+  dptz::EigenUpdater<MatrixXd> mixed(A);
+  mixed.append(VectorXd::Constant(2, 0.5 * kMax), 0.25 * kMax);
+  expectAccurateAtScale(mixed, "append ||b|| near DBL_MAX");
+  // mixed magnitudes 1e+-300
+  MatrixXd B = MatrixXd::Zero(3, 3);
+  B.diagonal() << 1e300, 1e-300, -3e299;
+  B(0, 1) = B(1, 0) = 1e-300;
+  dptz::EigenUpdater<MatrixXd> wide(B);
+  VectorXd b(3);
+  b << 1e-300, 2e300, 1e-200;
+  wide.append(b, 1e-300);
+  expectAccurateAtScale(wide, "append, entries 1e+-300");
+}
+
+TEST(Updates, AppendBeyondTheRangeThrowsAndLeavesUpdaterUnchanged) {
+  // [[M, M], [M, M]]: eigenvalues 0 and 2M, beyond the range.
+  dptz::EigenUpdater<MatrixXd> up(MatrixXd::Constant(1, 1, kMax));
+  const UpdaterState<dptz::EigenUpdater<MatrixXd>> before(up);
+  DPTZ_EXPECT_NUMERICAL(up.append(VectorXd::Constant(1, kMax), kMax),
+                        "dptz::EigenUpdater::append: an eigenvalue of the updated matrix is beyond the largest finite");
+  EXPECT_TRUE(before.sameAs(up));
+  DPTZ_EXPECT_NUMERICAL(dptz::borderedEigenvalues(VectorXd::Constant(1, kMax), VectorXd::Constant(1, kMax), kMax),
+                        "dptz::borderedEigenvalues: an eigenvalue of the updated matrix is beyond the largest finite");
+  // the updater still works
+  up.append(VectorXd::Constant(1, 1.0), 0.0);
+  expectAccurateAtScale(up, "append after a throw");
+}
+
+TEST(Updates, ComputeBeyondTheRangeThrowsAndLeavesUpdaterUnchanged) {
+  dptz::EigenUpdater<MatrixXd> up(MatrixXd::Identity(2, 2));
+  const UpdaterState<dptz::EigenUpdater<MatrixXd>> before(up);
+  DPTZ_EXPECT_NUMERICAL(up.compute(MatrixXd::Constant(2, 2, 0.75 * kMax)),
+                        "dptz::EigenUpdater::compute: an eigenvalue of A is beyond the largest finite");
+  EXPECT_TRUE(before.sameAs(up));
+  // entries near the largest finite value with representable eigenvalues (+-M/sqrt(2) .. )
+  MatrixXd A(2, 2);
+  A << 0.5 * kMax, 0.5 * kMax, 0.5 * kMax, -0.5 * kMax;
+  up.compute(A);
+  expectAccurateAtScale(up, "compute near DBL_MAX");
+}
+
+TEST(Updates, RankOneNearTheLargestFiniteValue) {
+  MatrixXd A(2, 2);
+  A << 1, 2, 2, 1;
+  // ||u|| > DBL_MAX while rho u u^T (entries ~2^1007) is in range: Q^T u overflows unless scaled.
+  for (double rho : {std::ldexp(1.0, -1040), -std::ldexp(1.0, -1040)}) {
+    dptz::EigenUpdater<MatrixXd> up(A);
+    up.rankOneUpdate(rho, VectorXd::Constant(2, 0.9 * kMax));
+    EXPECT_TRUE(up.matrix().allFinite());
+    expectAccurateAtScale(up, rho > 0 ? "rank-one, ||u|| > DBL_MAX, rho > 0" : "rank-one, ||u|| > DBL_MAX, rho < 0");
+  }
+  // A(0,0) = -M plus rho u_0^2 = 1.5 M: the sum M/2 is in range although rho u_0^2 is not.
+  MatrixXd C = MatrixXd::Zero(2, 2);
+  C(0, 0) = -kMax;
+  dptz::EigenUpdater<MatrixXd> up(C);
+  VectorXd u = VectorXd::Zero(2);
+  u(0) = std::sqrt(1.5 * std::sqrt(kMax)) * std::sqrt(std::sqrt(kMax));
+  up.rankOneUpdate(1.0, u);
+  ASSERT_TRUE(up.matrix().allFinite());
+  EXPECT_LE(std::abs(up.matrix()(0, 0) - 0.5 * kMax), 8 * epsOf<double>() * kMax);
+  expectAccurateAtScale(up, "rank-one, entry in range only after the sum");
+  // rho ||z||^2 = 1.5 M beyond the range in the free function, eigenvalues {0, M/2} in range
+  VectorXd lambda(2), z(2);
+  lambda << -kMax, 0;
+  z << std::ldexp(1.0, 600), 0;
+  const VectorXd x = dptz::rankOneEigenvalues(lambda, z, 1.5 * std::ldexp(kMax, -1200));
+  ASSERT_TRUE(x.allFinite());
+  EXPECT_EQ(x(0), 0.0);
+  EXPECT_LE(std::abs(x(1) - 0.5 * kMax), 8 * epsOf<double>() * kMax);
+}
+
+TEST(Updates, RankOneBeyondTheRangeThrowsAndLeavesUpdaterUnchanged) {
+  dptz::EigenUpdater<MatrixXd> up(MatrixXd::Identity(2, 2) * (0.5 * kMax));
+  const UpdaterState<dptz::EigenUpdater<MatrixXd>> before(up);
+  // entry (0, 0) = M/2 + M^2
+  DPTZ_EXPECT_NUMERICAL(up.rankOneUpdate(1.0, VectorXd::Constant(2, kMax)),
+                        "dptz::EigenUpdater::rankOneUpdate: entry (0, 0) of A + rho u u^* is beyond the largest");
+  EXPECT_TRUE(before.sameAs(up));
+  // entries 0.9 M and 0.4 M are in range, the eigenvalue 1.3 M is not
+  DPTZ_EXPECT_NUMERICAL(up.rankOneUpdate(0.4 * kMax, VectorXd::Ones(2)),
+                        "dptz::EigenUpdater::rankOneUpdate: an eigenvalue of the updated matrix is beyond the largest");
+  EXPECT_TRUE(before.sameAs(up));
+  VectorXd lambda(2), z(2);
+  lambda << 0.5 * kMax, 0.5 * kMax + std::ldexp(1.0, 1000);
+  z << 1, 1;
+  DPTZ_EXPECT_NUMERICAL(dptz::rankOneEigenvalues(lambda, z, 0.4 * kMax),
+                        "dptz::rankOneEigenvalues: an eigenvalue of the updated matrix is beyond the largest");
+}
+
+TEST(Updates, RemoveAndSubnormalScales) {
+  // remove near the largest finite value: the eigenvalues interlace, always in range
+  MatrixXd A(3, 3);
+  A << 0.3, 0.1, -0.2, 0.1, -0.25, 0.05, -0.2, 0.05, 0.1;
+  A *= kMax;
+  for (Index j : {Index(0), Index(2)}) {
+    dptz::EigenUpdater<MatrixXd> up(A);
+    up.remove(j);
+    expectAccurateAtScale(up, "remove near DBL_MAX");
+  }
+  // subnormal entries: every step runs in scaled units, the results are subnormal again
+  const double tiny = std::numeric_limits<double>::denorm_min();
+  MatrixXd S(3, 3);
+  S << 4e-310, 1e-310, 0, 1e-310, -3e-310, 2e-311, 0, 2e-311, 1e-309;
+  dptz::EigenUpdater<MatrixXd> up(S);
+  up.append(VectorXd::Constant(3, 5e-311), 2e-310);
+  ASSERT_TRUE(up.eigenvalues().allFinite() && up.eigenvectors().allFinite());
+  EXPECT_LE(up.drift(), 50.0 * 4 * epsOf<double>());
+  EXPECT_LE(up.residual(), 1e-6);  // the data carry 50 or fewer bits here
+  const auto times2 = [](int e) { return [e](double x) { return std::ldexp(x, e); }; };
+  const VectorXd ref = referenceEigenvalues(MatrixXd(up.matrix().unaryExpr(times2(1030)))).unaryExpr(times2(-1030));
+  EXPECT_LE((up.eigenvalues() - ref).cwiseAbs().maxCoeff(), 64 * tiny);
+  up.rankOneUpdate(-1e-300, VectorXd::Constant(4, 1e-5));
+  up.remove(1);
+  ASSERT_TRUE(up.eigenvalues().allFinite() && up.eigenvectors().allFinite());
+  EXPECT_LE(up.drift(), 50.0 * 3 * epsOf<double>());
 }
 
 // ---- drift control --------------------------------------------------------------------------------------------

@@ -143,7 +143,7 @@ class Syevd {
 
 #endif  // DPTZ_HAS_LAPACKE
 
-// ---- updates (dptz/updates.hpp): BLAS ?gemm and LAPACK ?laed4 (not in LAPACKE), Fortran symbols ----------------
+// ---- updates (dptz/updates.hpp): BLAS ?gemm (not in LAPACKE), Fortran symbols ----------------------------------
 #ifdef DPTZ_HAS_LAPACKE
 extern "C" {
 void dgemm_(const char* transa, const char* transb, const lapack_int* m, const lapack_int* n, const lapack_int* k,
@@ -152,10 +152,6 @@ void dgemm_(const char* transa, const char* transb, const lapack_int* m, const l
 void sgemm_(const char* transa, const char* transb, const lapack_int* m, const lapack_int* n, const lapack_int* k,
             const float* alpha, const float* a, const lapack_int* lda, const float* b, const lapack_int* ldb,
             const float* beta, float* c, const lapack_int* ldc);
-void dlaed4_(const lapack_int* n, const lapack_int* i, const double* d, const double* z, double* delta,
-             const double* rho, double* dlam, lapack_int* info);
-void slaed4_(const lapack_int* n, const lapack_int* i, const float* d, const float* z, float* delta,
-             const float* rho, float* dlam, lapack_int* info);
 }
 namespace dptz {
 namespace detail {
@@ -168,18 +164,6 @@ inline void gemm(Int m, Int n, Int k, const double* a, Int lda, const double* b,
 inline void gemm(Int m, Int n, Int k, const float* a, Int lda, const float* b, Int ldb, float* c, Int ldc) {
   const float one = 1, zero = 0;
   sgemm_("N", "N", &m, &n, &k, &one, a, &lda, b, &ldb, &zero, c, &ldc);
-}
-// ?laed4: i-th (1-based) root of 1 + rho sum z_k^2/(d_k - x), d strictly ascending, rho > 0, ||z|| = 1;
-// delta(k) = d_k - root.
-inline Int laed4(Int n, Int i, const double* d, const double* z, double* delta, double rho, double* dlam) {
-  Int info = 0;
-  dlaed4_(&n, &i, d, z, delta, &rho, dlam, &info);
-  return info;
-}
-inline Int laed4(Int n, Int i, const float* d, const float* z, float* delta, float rho, float* dlam) {
-  Int info = 0;
-  slaed4_(&n, &i, d, z, delta, &rho, dlam, &info);
-  return info;
 }
 }  // namespace lapack
 }  // namespace detail

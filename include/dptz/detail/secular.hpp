@@ -26,12 +26,6 @@
 
 #include <Eigen/Core>
 
-#ifndef DPTZ_SECULAR_GUESS_POLES
-// Poles kept exact on each side in the initial-guess model (n = 1000, random: 3.37 evaluations of f per root,
-// 3.59 with 2, 3.85 with 1).
-#define DPTZ_SECULAR_GUESS_POLES 4
-#endif
-
 namespace dptz {
 namespace detail {
 
@@ -57,7 +51,8 @@ struct SecularRoots {
   }
 };
 
-/// Result of deflation of (d, z), z >= 0 (see DESIGN.md / LAPACK ?laed2):
+/// Result of deflation of (d, z), z >= 0 (docs/math.md, section Secular equations of the updates; as LAPACK's
+/// ?laed2):
 ///  - z_k <= tolZ: d_k is an eigenvalue of the updated problem, basis column k unchanged;
 ///  - consecutive kept poles p < q with |(d_q - d_p) c s| <= tolRot (c, s the Givens rotation that zeroes z_p):
 ///    rotate columns p, q, keep q with weight hypot(z_p, z_q), deflate p with d_p c^2 + d_q s^2.
@@ -188,107 +183,172 @@ Real middleWayStep(Real f, Real dpsi, Real dphi, Real b, Real dL, Real dR) {
   return std::numeric_limits<Real>::quiet_NaN();
 }
 
-/// One root of f between pole L and pole R (L = -1: no pole on the left; R = K: none on the right). For an
-/// exterior root, extent is the signed distance from the single pole to a point where f has the right sign.
-/// Safeguarded: a bracket [lo, hi] (f(lo) < 0 < f(hi)) is kept. Interior roots (as ?laed4): f at the midpoint of
-/// the interval picks the origin (the nearer pole; the same evaluation serves both origins), the initial guess is
-/// the root of the model "both neighbouring poles exact + a constant" fitted there, then each step is the zero of
-/// the "middle way" model (psi and phi each replaced by one pole matching value and slope at the current point).
-/// A step that leaves the bracket is replaced by bisection.
+/// Poles kept exact on each side in the initial-guess model of an interior root (random n = 1000: 3.37
+/// evaluations of f per root with 4, 3.59 with 2, 3.85 with 1).
+constexpr int kGuessPoles = 4;
+
+/// f and the pieces the model steps need, at x = d[origin] + tau: psi sums the poles left of the root (every term
+/// < 0), phi those right of it (every term > 0), dpsi / dphi their slopes; err bounds the rounding of f.
 template <typename Real>
-void secularRoot(const RealVec<Real>& d, const RealVec<Real>& w, Real a, Real b, Eigen::Index L, Eigen::Index R,
-                 Real extent, Eigen::Index& originOut, Real& tauOut) {
-  using std::abs;
-  const Eigen::Index K = d.size();
-  const Real eps = std::numeric_limits<Real>::epsilon();
-  using std::sqrt;
-  const Real sqrtEps = sqrt(eps);
-  struct Eval {
-    Real f, psi, dpsi, phi, dphi, err;
-  };
-  // Sums over the poles left of the root (psi, all terms < 0) and right of it (phi, all terms > 0).
-  auto eval = [&](Eigen::Index o, Real tau) {
-#ifdef DPTZ_COUNT_EVAL
-    DPTZ_COUNT_EVAL
-#endif
-    Eval e{Real(0), Real(0), Real(0), Real(0), Real(0), Real(0)};
-    const Real dO = d[o];
+struct SecularValue {
+  Real f, psi, dpsi, phi, dphi, err;
+};
+
+/// f(x) = a + b x + sum_k w_k / (d_k - x) for the root between pole L and pole R (L = -1: none on the left;
+/// R = K: none on the right), evaluated relative to a pole so that d_k - x keeps its relative accuracy.
+template <typename Real>
+struct SecularFunction {
+  const RealVec<Real>& d;
+  const RealVec<Real>& w;
+  Real a, b;
+  Eigen::Index L, R;
+
+  Eigen::Index poles() const { return d.size(); }
+  bool interior() const { return L >= 0 && R < poles(); }
+
+  SecularValue<Real> operator()(Eigen::Index origin, Real tau) const {
+    using std::abs;
+    SecularValue<Real> e{Real(0), Real(0), Real(0), Real(0), Real(0), Real(0)};
+    const Real dO = d[origin];
     if (L >= 0) poleSums(d.data(), w.data(), L + 1, dO, tau, e.psi, e.dpsi);
-    if (R < K) poleSums(d.data() + R, w.data() + R, K - R, dO, tau, e.phi, e.dphi);
+    if (R < poles()) poleSums(d.data() + R, w.data() + R, poles() - R, dO, tau, e.phi, e.dphi);
     const Real lin0 = a + b * dO, lin1 = b * tau;
     e.f = lin0 + lin1 + e.psi + e.phi;
     e.err = abs(lin0) + abs(lin1) + abs(e.psi) + abs(e.phi);
     return e;
-  };
-
-  Eigen::Index o;
-  Real lo, hi, tau;
-  bool haveEval = false;
-  Eval first{};
-  if (L >= 0 && R < K) {
-    const Real delta = d[R] - d[L], mid = delta / Real(2);
-    first = eval(L, mid);
-    if (first.f == Real(0)) {
-      originOut = L;
-      tauOut = mid;
-      return;
-    }
-    // f(mid) > 0: root in (d_L, mid], origin L; else in [mid, d_R), origin R (tau < 0).
-    const bool left = first.f > Real(0);
-    o = left ? L : R;
-    lo = left ? Real(0) : -mid;
-    hi = left ? mid : Real(0);
-    const Real tmid = left ? mid : -mid;
-    // Initial guess: C + w_L/(dL - tau) + w_R/(dR - tau) = 0 with dL = d_L - d_o, dR = d_R - d_o (one is 0) and
-    // C = f(mid) minus those two terms at mid; the constant coefficient is then exact (w_L dR + w_R dL).
-    // Initial guess: the root of a model fitted at mid with the 2P nearest poles (L-P+1..L, R..R+P-1) exact and
-    // the rest of f (the other poles and b x) linear, C + C1 (x - mid); found by the same middle-way iteration
-    // on the O(P) model (bracketed, a few steps).
-    constexpr int P = DPTZ_SECULAR_GUESS_POLES;
-    Real md[2 * P], mw[2 * P];  // model poles (relative to d_o) and weights; the first P lie left of the root
-    Real C = first.f, C1 = first.dpsi + first.dphi + b;
-    for (int q = 0; q < 2 * P; ++q) {
-      const Eigen::Index j = q < P ? L - q : R + (q - P);
-      const bool in = j >= 0 && j < K;
-      md[q] = in ? d[j] - d[o] : (q < P ? Real(-1) : Real(1));
-      mw[q] = in ? w[j] : Real(0);
-      const Real t = Real(1) / (md[q] - tmid);
-      C -= mw[q] * t;
-      C1 -= mw[q] * t * t;
-    }
-    C1 = (std::max)(Real(0), C1);
-    const Real dL = md[0], dR = md[P];
-    Real guess = tmid, mlo = lo, mhi = hi;
-    for (int pass = 0; pass < 12; ++pass) {
-      Real g = C + C1 * (guess - tmid), gl(0), gr(0);
-      for (int q = 0; q < 2 * P; ++q) {
-        const Real t = Real(1) / (md[q] - guess), u = mw[q] * t;
-        g += u;
-        (q < P ? gl : gr) += u * t;
-      }
-      if (g == Real(0)) break;
-      (g < Real(0) ? mlo : mhi) = guess;
-      Real next = guess + middleWayStep(g, gl, gr, C1, dL - guess, dR - guess);
-      if (!(next > mlo && next < mhi)) next = mlo + (mhi - mlo) / Real(2);
-      const bool settled = abs(next - guess) <= Real(4) * eps * abs(next);
-      guess = next;
-      if (settled) break;
-    }
-    if (guess > lo && guess < hi) {
-      tau = guess;
-    } else {
-      tau = tmid;
-      haveEval = true;  // fall back to the model step from the midpoint evaluation
-    }
-  } else if (R >= K) {  // right exterior
-    o = L, lo = Real(0), hi = extent, tau = extent / Real(2);
-  } else {  // left exterior
-    o = R, lo = extent, hi = Real(0), tau = extent / Real(2);
   }
+};
 
+/// Where the iteration for one root starts: the origin pole, the bracket [lo, hi] of tau (f(lo) < 0 < f(hi)), the
+/// first tau, and (when firstIsEvaluated) f already evaluated there.
+template <typename Real>
+struct SecularStart {
+  Eigen::Index origin;
+  Real lo, hi, tau;
+  bool firstIsEvaluated = false;
+  SecularValue<Real> first{};
+  bool exactRoot = false;  // f vanished at the midpoint: tau is the root
+};
+
+/// Initial guess of an interior root from the evaluation at the midpoint tmid (relative to origin): the root of a
+/// model with the 2 kGuessPoles nearest poles exact and the rest of f (the other poles and b x) linear,
+/// C + C1 (x - tmid), found by the middle-way iteration on the O(kGuessPoles) model (bracketed, a few steps).
+/// Returns a tau outside (lo, hi) when the model fails.
+template <typename Real>
+Real interiorGuess(const SecularFunction<Real>& f, Eigen::Index origin, const SecularValue<Real>& atMid, Real tmid,
+                   Real lo, Real hi) {
+  using std::abs;
+  constexpr int P = kGuessPoles;
+  const Real eps = std::numeric_limits<Real>::epsilon();
+  const Eigen::Index K = f.poles();
+  Real modelPole[2 * P], modelWeight[2 * P];  // relative to d[origin]; the first P lie left of the root
+  Real modelConst = atMid.f, modelSlope = atMid.dpsi + atMid.dphi + f.b;
+  for (int q = 0; q < 2 * P; ++q) {
+    const Eigen::Index j = q < P ? f.L - q : f.R + (q - P);
+    const bool in = j >= 0 && j < K;
+    modelPole[q] = in ? f.d[j] - f.d[origin] : (q < P ? Real(-1) : Real(1));
+    modelWeight[q] = in ? f.w[j] : Real(0);
+    const Real t = Real(1) / (modelPole[q] - tmid);
+    modelConst -= modelWeight[q] * t;
+    modelSlope -= modelWeight[q] * t * t;
+  }
+  modelSlope = (std::max)(Real(0), modelSlope);
+  Real guess = tmid, modelLo = lo, modelHi = hi;
+  for (int pass = 0; pass < 12; ++pass) {
+    Real g = modelConst + modelSlope * (guess - tmid), slopeLeft(0), slopeRight(0);
+    for (int q = 0; q < 2 * P; ++q) {
+      const Real t = Real(1) / (modelPole[q] - guess), u = modelWeight[q] * t;
+      g += u;
+      (q < P ? slopeLeft : slopeRight) += u * t;
+    }
+    if (g == Real(0)) break;
+    (g < Real(0) ? modelLo : modelHi) = guess;
+    Real next = guess + middleWayStep(g, slopeLeft, slopeRight, modelSlope, modelPole[0] - guess,
+                                      modelPole[P] - guess);
+    if (!(next > modelLo && next < modelHi)) next = modelLo + (modelHi - modelLo) / Real(2);
+    const bool settled = abs(next - guess) <= Real(4) * eps * abs(next);
+    guess = next;
+    if (settled) break;
+  }
+  return guess;
+}
+
+/// Start of an interior root (as ?laed4): f at the midpoint of (d_L, d_R) picks the origin (the nearer pole; the
+/// same evaluation serves both origins) and the bracket; the guess is interiorGuess, or the midpoint itself.
+template <typename Real>
+SecularStart<Real> interiorStart(const SecularFunction<Real>& f) {
+  SecularStart<Real> st;
+  const Real mid = (f.d[f.R] - f.d[f.L]) / Real(2);
+  st.first = f(f.L, mid);
+  if (st.first.f == Real(0)) {
+    st.origin = f.L, st.tau = mid, st.exactRoot = true;
+    return st;
+  }
+  // f(mid) > 0: root in (d_L, mid], origin L; else in [mid, d_R), origin R (tau < 0).
+  const bool left = st.first.f > Real(0);
+  st.origin = left ? f.L : f.R;
+  st.lo = left ? Real(0) : -mid;
+  st.hi = left ? mid : Real(0);
+  const Real tmid = left ? mid : -mid;
+  const Real guess = interiorGuess(f, st.origin, st.first, tmid, st.lo, st.hi);
+  if (guess > st.lo && guess < st.hi) {
+    st.tau = guess;
+  } else {
+    st.tau = tmid;
+    st.firstIsEvaluated = true;  // fall back to the model step from the midpoint evaluation
+  }
+  return st;
+}
+
+/// The model step (change of tau) at the current point: the middle way between two poles for an interior root;
+/// for an exterior root, the zero of (c + b D)(dp - D) + s matching f and the slope of the single pole's sum.
+/// NaN when the model has no root.
+template <typename Real>
+Real secularModelStep(const SecularFunction<Real>& f, const SecularValue<Real>& e, Eigen::Index origin, Real tau) {
+  const RealVec<Real>& d = f.d;
+  if (f.interior())
+    return middleWayStep(e.f, e.dpsi, e.dphi, f.b, (d[f.L] - d[origin]) - tau, (d[f.R] - d[origin]) - tau);
+  const bool right = f.R >= f.poles();
+  const Real dp = right ? (d[f.L] - d[origin]) - tau : (d[f.R] - d[origin]) - tau;
+  const Real s = (right ? e.dpsi : e.dphi) * dp * dp;
+  const Real c = e.f - s / dp;
+  Real r1, r2;
+  // (c + b D)(dp - D) + s = 0  <=>  b D^2 + (c - b dp) D - (c dp + s) = 0
+  if (solveQuadratic(f.b, c - f.b * dp, -(c * dp + s), r1, r2) > 0)
+    return right ? (r1 > dp ? r1 : r2) : (r1 < dp ? r1 : r2);
+  return std::numeric_limits<Real>::quiet_NaN();
+}
+
+/// One root of f between pole L and pole R (L = -1: no pole on the left; R = K: none on the right). For an
+/// exterior root, extent is the signed distance from the single pole to a point where f has the right sign.
+/// Safeguarded: a bracket [lo, hi] (f(lo) < 0 < f(hi)) is kept. Interior roots start as interiorStart says; each
+/// step is the zero of the model of secularModelStep; a step that leaves the bracket is replaced by bisection.
+template <typename Real>
+void secularRoot(const RealVec<Real>& d, const RealVec<Real>& w, Real a, Real b, Eigen::Index L, Eigen::Index R,
+                 Real extent, Eigen::Index& originOut, Real& tauOut) {
+  using std::abs;
+  using std::sqrt;
+  const Real eps = std::numeric_limits<Real>::epsilon();
+  const Real sqrtEps = sqrt(eps);
+  const SecularFunction<Real> f{d, w, a, b, L, R};
+  SecularStart<Real> st;
+  if (f.interior()) {
+    st = interiorStart(f);
+  } else if (R >= f.poles()) {
+    st.origin = L, st.lo = Real(0), st.hi = extent, st.tau = extent / Real(2);
+  } else {
+    st.origin = R, st.lo = extent, st.hi = Real(0), st.tau = extent / Real(2);
+  }
+  originOut = st.origin;
+  if (st.exactRoot) {
+    tauOut = st.tau;
+    return;
+  }
+  const Eigen::Index o = st.origin;
+  Real lo = st.lo, hi = st.hi, tau = st.tau;
   const int maxIter = 400;
   for (int it = 0; it < maxIter; ++it) {
-    const Eval e = (it == 0 && haveEval) ? first : eval(o, tau);
+    const SecularValue<Real> e = (it == 0 && st.firstIsEvaluated) ? st.first : f(o, tau);
     if (e.f == Real(0)) break;
     // Converged: f is at the level of its own rounding. One more model step (no evaluation) still helps.
     const bool done = abs(e.f) <= Real(4) * eps * e.err;
@@ -297,20 +357,7 @@ void secularRoot(const RealVec<Real>& d, const RealVec<Real>& w, Real a, Real b,
     else
       hi = tau;
     if (!done && hi - lo <= Real(2) * eps * (std::max)(abs(lo), abs(hi))) break;
-    // Rational model step (Delta = change of tau).
-    Real step = std::numeric_limits<Real>::quiet_NaN();
-    if (L >= 0 && R < K) {
-      step = middleWayStep(e.f, e.dpsi, e.dphi, b, (d[L] - d[o]) - tau, (d[R] - d[o]) - tau);
-    } else {
-      const bool right = R >= K;
-      const Real dp = right ? (d[L] - d[o]) - tau : (d[R] - d[o]) - tau;
-      const Real s = (right ? e.dpsi : e.dphi) * dp * dp;
-      const Real c = e.f - s / dp;
-      Real r1, r2;
-      // (c + b D)(dp - D) + s = 0  <=>  b D^2 + (c - b dp) D - (c dp + s) = 0
-      if (solveQuadratic(b, c - b * dp, -(c * dp + s), r1, r2) > 0)
-        step = right ? (r1 > dp ? r1 : r2) : (r1 < dp ? r1 : r2);
-    }
+    const Real step = secularModelStep(f, e, o, tau);
     Real next = tau + step;
     bool modelStep = true;
     if (!(next > lo && next < hi)) {
@@ -326,7 +373,6 @@ void secularRoot(const RealVec<Real>& d, const RealVec<Real>& w, Real a, Real b,
     tau = next;
     if (done || tiny) break;
   }
-  originOut = o;
   tauOut = tau;
 }
 
@@ -340,12 +386,13 @@ SecularRoots<Real> secularRoots(SecularKind kind, const RealVec<Real>& d, const 
   SecularRoots<Real> r;
   Real a(0), b(0);
   Eigen::Index first = 0, count = 0;  // root m lies between pole first + m - 1 and first + m
-  Real ext = Real(0);
-  const Real W = w.sum();
+  Real exteriorExtent = Real(0);
+  const Real weightSum = w.sum();
   if (kind == SecularKind::RankOne) {
     a = Real(1) / param;
     first = 1, count = K;
-    ext = Real(2) * param * W;  // f(d_K + rho W) >= 0; twice that keeps the root inside the open bracket
+    // f(d_K + rho W) >= 0; twice that keeps the root inside the open bracket
+    exteriorExtent = Real(2) * param * weightSum;
   } else if (kind == SecularKind::Bordered) {
     a = -param, b = Real(1);
     first = 0, count = K + 1;
@@ -356,20 +403,20 @@ SecularRoots<Real> secularRoots(SecularKind kind, const RealVec<Real>& d, const 
   r.origin.resize(std::size_t(count));
   for (Eigen::Index m = 0; m < count; ++m) {
     const Eigen::Index L = first + m - 1, R = first + m;
-    Real e = ext;
+    Real extent = exteriorExtent;
     if (kind == SecularKind::Bordered) {
       // Weyl: every eigenvalue of the arrowhead lies within ||z|| of [min(d_1, c), max(d_K, c)].
-      const Real sw = sqrt(W);
+      const Real zNorm = sqrt(weightSum);
       // (doubled: the root stays strictly inside the bracket even when the bound is attained)
-      if (L < 0) e = Real(2) * (((std::min)(d[0], param) - d[0]) - sw);
-      if (R >= K) e = Real(2) * (((std::max)(d[K - 1], param) - d[K - 1]) + sw);
-      if (e == Real(0)) e = (L < 0 ? Real(-1) : Real(1)) * std::numeric_limits<Real>::min();
+      if (L < 0) extent = Real(2) * (((std::min)(d[0], param) - d[0]) - zNorm);
+      if (R >= K) extent = Real(2) * (((std::max)(d[K - 1], param) - d[K - 1]) + zNorm);
+      if (extent == Real(0)) extent = (L < 0 ? Real(-1) : Real(1)) * std::numeric_limits<Real>::min();
     }
-    Eigen::Index o;
-    Real t;
-    secularRoot(d, w, a, b, L, R, e, o, t);
-    r.origin[std::size_t(m)] = o;
-    r.tau[m] = t;
+    Eigen::Index origin;
+    Real tau;
+    secularRoot(d, w, a, b, L, R, extent, origin, tau);
+    r.origin[std::size_t(m)] = origin;
+    r.tau[m] = tau;
   }
   return r;
 }
@@ -380,7 +427,7 @@ template <typename Real>
 RealVec<Real> recomputeZ(SecularKind kind, const RealVec<Real>& d, const SecularRoots<Real>& r, Real param) {
   using std::sqrt;
   const Eigen::Index K = d.size();
-  RealVec<Real> zh(K);
+  RealVec<Real> zHat(K);
   // prod over m in [m0, m1) of num(m) / den(m), in two interleaved running products (independent multiply
   // chains: ~2x faster; each factor lies on the same side of 1 within a range, so neither half can overflow
   // where the whole product would not).
@@ -411,20 +458,20 @@ RealVec<Real> recomputeZ(SecularKind kind, const RealVec<Real>& d, const Secular
       p = prod(0, i, below);
       p *= prod(i, K - 1, [&](Eigen::Index m) { return r.diff(d, i, m) / (di - d[m + 1]); });
     }
-    zh[i] = p > Real(0) ? sqrt(p) : Real(0);
+    zHat[i] = p > Real(0) ? sqrt(p) : Real(0);
   }
-  return zh;
+  return zHat;
 }
 
 /// Eigenvectors of the secular problem, one column per root, unit 2-norm: rank-one and minor rows z_i/(d_i - x_m);
 /// bordered adds the last row -1 (eigenvector [ (D - x)^{-1} z ; -1 ] of the arrowhead).
 template <typename Real>
-RealMat<Real> secularVectors(SecularKind kind, const RealVec<Real>& d, const RealVec<Real>& zh,
+RealMat<Real> secularVectors(SecularKind kind, const RealVec<Real>& d, const RealVec<Real>& zHat,
                              const SecularRoots<Real>& r) {
   const Eigen::Index K = d.size(), R = r.size(), rows = kind == SecularKind::Bordered ? K + 1 : K;
   RealMat<Real> V(rows, R);
   for (Eigen::Index m = 0; m < R; ++m) {
-    V.col(m).head(K) = (zh.array() / r.diffs(d, m)).matrix();
+    V.col(m).head(K) = (zHat.array() / r.diffs(d, m)).matrix();
     if (kind == SecularKind::Bordered) V(K, m) = Real(-1);
     // Two-pass norm: scale by the largest entry first (entries near a pole can be huge).
     const Real big = V.col(m).cwiseAbs().maxCoeff();
