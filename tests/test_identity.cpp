@@ -176,3 +176,25 @@ TEST(Identity, SubnormalSpectraMatchLongDouble) {
     EXPECT_NEAR(w(i), double(num / den), 1e-14) << "i = " << i;
   }
 }
+
+// Eigenvalues 1e23 beside 1e-313: scaling the spectra to O(1) would push the small ones into the subnormal range
+// (losing their bits) or to zero; the identity must see them exactly. Here the small ones form a cluster of eight
+// (tolerance 0 keeps them apart only where they differ): compare with the identity in long double on the same inputs.
+TEST(Identity, WideSpreadKeepsSmallEigenvaluesExact) {
+  VectorXd lambda(4), mu(3);
+  lambda << -1.96e23, 0, 9.712e-313, 2e-312;
+  mu << -9.54e22, 5e-313, 1.5e-312;
+  const VectorXd w = dptz::abs2FromEigenvalues(lambda, mu, 0.0);
+  long double sum = 0;
+  Eigen::Matrix<long double, 4, 1> ref;
+  for (int i = 0; i < 4; ++i) {
+    const long double s = std::ldexp(1.0L, 1000);
+    long double num = 1, den = 1;
+    for (int k = 0; k < 3; ++k) num *= (s * lambda(i) - s * mu(k));
+    for (int k = 0; k < 4; ++k)
+      if (k != i) den *= (s * lambda(i) - s * lambda(k));
+    ref(i) = num / den;
+    sum += ref(i);
+  }
+  for (int i = 0; i < 4; ++i) EXPECT_NEAR(w(i), double(ref(i) / sum), 1e-14) << "i = " << i;
+}

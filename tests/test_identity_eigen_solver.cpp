@@ -341,3 +341,13 @@ TEST(IdentityEigenSolver, FixedTwoAndThreeUseTheClosedForm) {
   EXPECT_EQ(e2.clusters()[0].size, 2);
   EXPECT_TRUE(e2.eigenvectorsAbs2().isApprox(Eigen::MatrixXd::Constant(2, 2, 0.5)));
 }
+
+TEST(IdentityEigenSolverBadInput, FixedSizeSolverRejectsOtherSizes) {
+  dptz::IdentityEigenSolver<Eigen::Matrix3d> es;
+  DPTZ_EXPECT_INVALID(es.compute(MatrixXd::Identity(4, 4)),
+                      "dptz::IdentityEigenSolver::compute: matrix is 4 x 4 but this solver's MatrixType is 3 x 3");
+  es.setBackend(dptz::Backend::Eigen);
+  DPTZ_EXPECT_INVALID(es.compute(MatrixXd::Identity(2, 2)), "matrix is 2 x 2 but this solver's MatrixType is 3 x 3");
+  DPTZ_EXPECT_INVALID(es.computeRows(MatrixXd::Identity(4, 4), {0}),
+                      "dptz::IdentityEigenSolver::computeRows: matrix is 4 x 4");
+}

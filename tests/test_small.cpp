@@ -787,3 +787,19 @@ TEST(Small, EigenvaluesBeyondTheLargestFiniteValue) {
   EXPECT_GE(ec.eigenvalues()(1), M * (1 - 8 * std::numeric_limits<double>::epsilon()));
   EXPECT_LE(std::abs(ec.eigenvalues()(0)), M * 8 * std::numeric_limits<double>::epsilon());
 }
+
+// An infinite cluster tolerance makes one cluster of everything, also for the zero matrix (inf * 0 must not turn
+// into NaN): every entry 1 / n.
+TEST(Small, InfiniteClusterToleranceIsOneCluster) {
+  const double inf = std::numeric_limits<double>::infinity();
+  for (const Eigen::Matrix3d& A : {Eigen::Matrix3d::Zero().eval(), Eigen::Matrix3d::Identity().eval(),
+                                   (Eigen::Matrix3d() << 1, 2, 0, 2, -1, 0, 0, 0, 5).finished()}) {
+    const Eigen::Matrix3d W = dptz::smallEigenvectorsAbs2(A, inf);
+    EXPECT_LE((W.array() - 1.0 / 3).abs().maxCoeff(), 1e-15) << A;
+    Eigen::Matrix3d Ws;
+    ASSERT_EQ(dptz::smallEigenvectorsAbs2Status(A, Ws, inf), dptz::SmallStatus::Success);
+    EXPECT_EQ(Ws, W);
+  }
+  const Eigen::Matrix2f Wf = dptz::smallEigenvectorsAbs2(Eigen::Matrix2f::Zero().eval(), 1e300);
+  EXPECT_LE((Wf.array() - 0.5f).abs().maxCoeff(), 1e-7f);
+}

@@ -75,14 +75,17 @@ Eigen::Matrix<typename DerivedL::RealScalar, Eigen::Dynamic, 1> abs2FromEigenval
   detail::checkAscending(where, "mu", mu);
   if (!(tol == tol)) detail::fail(where, "cluster tolerance is NaN");
 
-  // Scale both spectra by the same power of two: exact, and it keeps every difference finite.
+  // Scale both spectra by the same power of two, bringing the largest to 2^(max_exponent - 4): exact (mantissas
+  // unchanged) while every value stays normal, and the headroom keeps every difference finite. Scaling to the top
+  // of the range rather than to O(1) keeps small eigenvalues next to large ones out of the subnormal range.
   using std::abs;
   const Real maxAbs = (std::max)((std::max)(Real(abs(lambda.coeff(0))), Real(abs(lambda.coeff(lambda.size() - 1)))),
                                  mu.size() ? (std::max)(Real(abs(mu.coeff(0))), Real(abs(mu.coeff(mu.size() - 1))))
                                            : Real(0));
-  const Real s = detail::powerOfTwoScale(maxAbs);
-  const Vector l = lambda.template cast<Real>() * s, m = mu.template cast<Real>() * s;
-  const Real t = tol < Real(0) ? defaultClusterTolerance(l) : tol * s;
+  const int k = detail::headroomExponent(maxAbs);
+  const Vector l = detail::timesPowerOfTwo(lambda.template cast<Real>(), k);
+  const Vector m = detail::timesPowerOfTwo(mu.template cast<Real>(), k);
+  const Real t = tol < Real(0) ? defaultClusterTolerance(l) : detail::timesPowerOfTwo(tol, k);
 
   Vector w(l.size());
   detail::abs2Row(l, m, findClusters(l, t), w);

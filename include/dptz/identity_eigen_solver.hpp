@@ -198,6 +198,7 @@ class IdentityEigenSolver {
   /// Checked copy scaled by a power of two (exact; spectra O(1)) with the backend resolved. Throws on bad input.
   template <typename Derived>
   detail::DenseIdentity<Scalar> prepare(const char* where, const Derived& A) {
+    checkSize(where, A.rows(), A.cols());
     Matrix a = A;
     detail::checkSquareFinite(where, a);
     const RealScalar maxAbs = detail::checkHermitian(where, a);
@@ -241,13 +242,21 @@ class IdentityEigenSolver {
     return true;
   }
 
+  /// A fixed-size MatrixType takes only its own size (copying another size into it is undefined behaviour).
+  static void checkSize(const char* where, Index rows, Index cols) {
+    if ((Size != Eigen::Dynamic && (rows != Index(Size) || cols != Index(Size))) ||
+        (MaxSize != Eigen::Dynamic && (rows > Index(MaxSize) || cols > Index(MaxSize))))
+      detail::fail(where, "matrix is ", rows, " x ", cols, " but this solver's MatrixType is ",
+                   Index(Size == Eigen::Dynamic ? MaxSize : Size), " x ", Index(Size == Eigen::Dynamic ? MaxSize : Size),
+                   Size == Eigen::Dynamic ? " at most" : "");
+  }
+
   /// Fixed-size 2x2 / 3x3 with Backend::Default: the closed form of small.hpp. No heap allocation once the members
   /// have their sizes (the first call).
   template <typename Derived>
   IdentityEigenSolver& computeSmall(const char* where, const Derived& A, bool vectors, bool abs2) {
     using SmallMatrix = Eigen::Matrix<Scalar, Size, Size>;
-    if (A.rows() != Size || A.cols() != Size)
-      detail::fail(where, "matrix must be ", int(Size), " x ", int(Size), ", got ", A.rows(), " x ", A.cols());
+    checkSize(where, A.rows(), A.cols());
     const SmallMatrix M = A;
     detail::small::check<Size>(where, M);
     if (!(m_relTol == m_relTol)) detail::fail(where, "clusterTolerance is NaN");

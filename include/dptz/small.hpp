@@ -65,7 +65,7 @@ void check(const char* where, const M& A) {
 template <typename Real>
 Real relativeTolerance(const char* where, double clusterTolerance) {
   if (!(clusterTolerance == clusterTolerance)) fail(where, "clusterTolerance is NaN");
-  return clusterTolerance < 0 ? Real(-1) : Real(clusterTolerance);
+  return kernelTolerance(clusterTolerance < 0 ? Real(-1) : Real(clusterTolerance));
 }
 
 /// Throws dptz::NumericalError when an eigenvalue overflowed (the true one exceeds the largest finite Real).

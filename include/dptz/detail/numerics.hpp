@@ -75,6 +75,38 @@ Real powerOfTwoScale(const Real& maxAbs) {
   }
 }
 
+/// The exponent k that brings maxAbs to [2^(max_exponent - 5), 2^(max_exponent - 4)) by x * 2^k; 0 for types
+/// without a fixed exponent range (e.g. mpfr::mpreal) and for maxAbs = 0.
+template <typename Real>
+int headroomExponent(const Real& maxAbs) {
+  if constexpr (std::is_floating_point<Real>::value) {
+    if (!(maxAbs > Real(0))) return 0;
+    int e = 0;
+    std::frexp(maxAbs, &e);
+    return std::numeric_limits<Real>::max_exponent - 4 - e;
+  } else {
+    (void)maxAbs;
+    return 0;
+  }
+}
+
+/// x * 2^k, exact while the result is normal, for scalars and (coefficient-wise) Eigen vectors; k may exceed the
+/// exponent range of one power of two (std::ldexp scales in steps).
+template <typename Real>
+Real timesPowerOfTwo(const Real& x, int k) {
+  if constexpr (std::is_floating_point<Real>::value) {
+    return std::ldexp(x, k);
+  } else {
+    (void)k;
+    return x;
+  }
+}
+template <typename Derived>
+Eigen::Matrix<typename Derived::Scalar, Eigen::Dynamic, 1> timesPowerOfTwo(const Eigen::MatrixBase<Derived>& v, int k) {
+  using Real = typename Derived::Scalar;
+  return v.unaryExpr([k](const Real& x) { return timesPowerOfTwo(x, k); });
+}
+
 }  // namespace detail
 }  // namespace dptz
 

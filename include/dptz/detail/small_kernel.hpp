@@ -188,6 +188,7 @@ struct Limits {
   static constexpr T tiny = std::numeric_limits<T>::min();              // below: exact prescale first
   static constexpr T prescale = T(1) / (eps * eps);                      // power of two
   static constexpr T negligible = std::numeric_limits<T>::min() / eps;  // B' relative to A' below this: B' = 0
+  static constexpr T largest = std::numeric_limits<T>::max();
 };
 
 /// Hermitian tolerance of the input screen, relative to max|A_ij|: 100 n eps (as detail/validate.hpp).
@@ -691,7 +692,9 @@ DPTZ_FORCE_INLINE void run(const M& A, RealOf<typename M::Scalar> relTol, Result
 /// Relative cluster tolerance as the kernels read it: negative means the default (n eps).
 template <typename T>
 DPTZ_FORCE_INLINE T kernelTolerance(T clusterTolerance) {
-  return clusterTolerance < T(0) ? T(-1) : clusterTolerance;
+  // An infinite tolerance means one cluster; capped at the largest finite value, inf * 0 cannot make a NaN.
+  if (clusterTolerance < T(0)) return T(-1);
+  return clusterTolerance > Limits<T>::largest ? Limits<T>::largest : clusterTolerance;
 }
 
 }  // namespace small
