@@ -21,8 +21,9 @@
 #       GoogleTest), to test that path.
 #
 #   scripts/gpu-check.sh --fill-docs <outdir>
-#       Puts <outdir>/bench_cuda_small.md and the accuracy lines of <outdir>/test_cuda_small.log into docs/small.md,
-#       between the markers "<!-- gpu-figures:begin -->" and "<!-- gpu-figures:end -->".
+#       Puts <outdir>/bench_cuda_small.md, the bars computed from bench_cuda_small.csv and the accuracy lines of
+#       <outdir>/test_cuda_small.log (or of summary.txt when the log is absent) into docs/small.md, between the markers
+#       "<!-- gpu-figures:begin -->" and "<!-- gpu-figures:end -->".
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -143,10 +144,52 @@ run_checks() {
   return "$status"
 }
 
+# The accuracy lines of a test log; without the log (only summary.txt kept), the lines summary.txt copied from it:
+# those before the "test_cuda_small_fma" line for the default build, those after it for --fma.
+accuracy_lines() {
+  local out=$1 variant=$2 log=$1/test_cuda_small$2.log
+  if [ -s "$log" ]; then
+    grep -E 'max \|W - W_cpu\||^\[  (PASSED|FAILED|SKIPPED) *\] [0-9]+ test' "$log" || true
+  elif [ -s "$out/summary.txt" ]; then
+    awk -v fma="$variant" '/^test_cuda_small_fma/ {after = 1; next}
+      ((fma == "") == (after != 1)) && /max \|W - W_cpu\||^\[  (PASSED|FAILED|SKIPPED) *\] [0-9]+ test/' \
+      "$out/summary.txt"
+  fi
+}
+
+# The bars of docs/small.md from bench_cuda_small.csv: complex double 3x3 AoS at 2^24 in matrices/s, as a fraction
+# of the copy kernel, and against cuSOLVER at 2^24 (or the largest batch cuSOLVER ran).
+bars_line() {
+  python3 - "$1/bench_cuda_small.csv" <<'EOF'
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["type"] == "complex<double> 3x3"]
+rate = {(r["method"], int(r["n"])): float(r["matrices_per_s"]) for r in rows if float(r["matrices_per_s"]) > 0}
+n = 1 << 24
+aos, copy = rate.get(("dptz_aos", n)), rate.get(("copy_aos_bytes", n))
+if aos is None:
+    sys.exit(0)
+line = ("Bars (complex double 3x3, Eigen's array layout, batch 2^24): %.3g matrices/s (bar 5e9: %s), %.2f of the copy "
+        "kernel's throughput on the same bytes" % (aos, "met" if aos >= 5e9 else "NOT met", aos / copy))
+cus = sorted(k[1] for k in rate if k[0] == "cusolver_syevj_batched")
+if n in cus:
+    ratio = aos / rate[("cusolver_syevj_batched", n)]
+    line += "; %.0fx cuSOLVER's batched Jacobi on the same matrices in the same run (bar 100x: %s)." % (
+        ratio, "met" if ratio >= 100 else "NOT met")
+elif cus:
+    m = cus[-1]
+    line += ("; cuSOLVER's batched Jacobi ran only up to 2^%d, where dptz is %.0fx faster on the same matrices "
+             "(bar 100x at 2^24: not measured)." % (m.bit_length() - 1,
+                                                    rate[("dptz_aos", m)] / rate[("cusolver_syevj_batched", m)]))
+else:
+    line += "; cuSOLVER not measured."
+print(line)
+EOF
+}
+
 fill_docs() {
-  local out=$1 doc=docs/small.md fragment
-  if [ ! -s "$out/bench_cuda_small.md" ]; then
-    echo "gpu-check: $out/bench_cuda_small.md is missing (no GPU in that run?): nothing to fill" >&2
+  local out=$1 doc=docs/small.md fragment md=$1/bench_cuda_small.md fma_md=$1/bench_cuda_small_fma.md
+  if [ ! -s "$md" ]; then
+    echo "gpu-check: $md is missing (no GPU in that run?): nothing to fill" >&2
     exit 2
   fi
   fragment=$(mktemp)
@@ -155,25 +198,30 @@ fill_docs() {
     echo "Measured by \`scripts/gpu-check.sh\` ($(head -n 1 "$out/system.txt" | sed 's/^date: //')):"
     echo
     echo '```'
-    head -n 3 "$out/bench_cuda_small.md"
+    sed '/^$/,$d' "$md"  # the device and settings lines, up to the first blank line
+    grep -E 'Cuda compilation tools|Driver Version' "$out/system.txt" | sed 's/|//g; s/  */ /g; s/^ //' || true
+    grep -E ', [0-9]+ MHz, [0-9]+ MHz' "$out/system.txt" | sed 's/^/nvidia-smi (name, driver, SM clock now, max; memory clock now, max; power limit): /' || true
     echo '```'
     echo
-    tail -n +4 "$out/bench_cuda_small.md"
+    if [ -s "$out/bench_cuda_small.csv" ]; then bars_line "$out"; echo; fi
+    sed '1,/^$/d' "$md"  # the table
+    grep -E ': cusolver_' "$out/bench_cuda_small.log" 2>/dev/null | sed 's/^/- /' || true
     echo
-    echo "Accuracy on the device (test_cuda_small, largest |W - W_cpu| over the hard cases, and results equal to the"
-    echo "CPU path bit for bit):"
+    echo "Accuracy on the device (test_cuda_small, default \`--fmad=false\`: largest |W - W_cpu| over the hard cases,"
+    echo "and the count of results equal to the CPU path bit for bit):"
     echo
     echo '```'
-    grep -E 'max \|W - W_cpu\|' "$out/test_cuda_small.log" | sed 's/^\[ \([^]]*\) \]/\1/' || true
+    accuracy_lines "$out" "" | sed 's/^\[ \([^]]*\) \]/\1/'
     echo '```'
-    if [ -s "$out/bench_cuda_small_fma.md" ]; then
+    if [ -s "$fma_md" ]; then
       echo
-      echo "Compiled with nvcc's default \`--fmad=true\` (bench_cuda_small_fma, test_cuda_small_fma):"
+      echo "Compiled with nvcc's default \`--fmad=true\` (bench_cuda_small_fma, test_cuda_small_fma; informational: fused"
+      echo "multiply-adds round differently from the CPU path, and the 8 eps comparison with it fails there):"
       echo
-      tail -n +4 "$out/bench_cuda_small_fma.md"
+      sed '1,/^$/d' "$fma_md"
       echo
       echo '```'
-      grep -E 'max \|W - W_cpu\||^\[  (PASSED|FAILED) *\] [0-9]+ test' "$out/test_cuda_small_fma.log" || true
+      accuracy_lines "$out" _fma | sed 's/^\[ \([^]]*\) \]/\1/'
       echo '```'
     fi
     echo "<!-- gpu-figures:end -->"
