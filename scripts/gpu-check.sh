@@ -195,7 +195,7 @@ fill_docs() {
   fragment=$(mktemp)
   {
     echo "<!-- gpu-figures:begin -->"
-    echo "Measured by \`scripts/gpu-check.sh\` ($(head -n 1 "$out/system.txt" | sed 's/^date: //')):"
+    echo "Measured by \`scripts/gpu-check.sh\` on this machine:"
     echo
     echo '```'
     sed '/^$/,$d' "$md"  # the device and settings lines, up to the first blank line
