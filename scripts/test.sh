@@ -140,7 +140,10 @@ leg_clang() {
     omp_args=(-DDPTZ_WITH_OPENMP=OFF)
   fi
   rm -f "$build/ci-clang-omp-probe"
+  # The corpus replay runs in the gcc leg, and under clang with ASan+UBSan in the fuzz leg (libFuzzer executes the
+  # corpus first): not built twice here.
   cmake --preset clang -B "$dir" -DCMAKE_CXX_COMPILER="$clang" -DDPTZ_BUILD_TESTS=ON -DDPTZ_WITH_CUDA=OFF \
+    -DDPTZ_FUZZ_REPLAY=OFF \
     "${launcher[@]}" "${eigen_args[@]}" "${omp_args[@]}"
   if [ -n "$eigen5" ] && [ "$(cache_value "$dir" Eigen3_DIR)" != "$eigen5" ]; then
     echo "clang leg: CMake did not take Eigen 5 from $eigen5"; exit 1
