@@ -83,8 +83,8 @@ Eigen::Matrix<typename DerivedL::RealScalar, Eigen::Dynamic, 1> abs2FromEigenval
                                  mu.size() ? (std::max)(Real(abs(mu.coeff(0))), Real(abs(mu.coeff(mu.size() - 1))))
                                            : Real(0));
   const int k = detail::headroomExponent(maxAbs);
-  const Vector l = detail::timesPowerOfTwo(lambda.template cast<Real>(), k);
-  const Vector m = detail::timesPowerOfTwo(mu.template cast<Real>(), k);
+  const Vector l = detail::vectorTimesPowerOfTwo(lambda.template cast<Real>(), k);
+  const Vector m = detail::vectorTimesPowerOfTwo(mu.template cast<Real>(), k);
   const Real t = tol < Real(0) ? defaultClusterTolerance(l) : detail::timesPowerOfTwo(tol, k);
 
   Vector w(l.size());

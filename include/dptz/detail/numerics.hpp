@@ -90,7 +90,7 @@ int headroomExponent(const Real& maxAbs) {
   }
 }
 
-/// x * 2^k, exact while the result is normal, for scalars and (coefficient-wise) Eigen vectors; k may exceed the
+/// x * 2^k, exact while the result is normal; x itself for types without a binary exponent. k may exceed the
 /// exponent range of one power of two (std::ldexp scales in steps).
 template <typename Real>
 Real timesPowerOfTwo(const Real& x, int k) {
@@ -101,10 +101,24 @@ Real timesPowerOfTwo(const Real& x, int k) {
     return x;
   }
 }
+
+/// x 2^e for a real or complex scalar (real and imaginary parts); exact unless a part leaves the normal range.
+template <typename Scalar>
+Scalar scalarTimesPowerOfTwo(const Scalar& x, int e) {
+  if constexpr (Eigen::NumTraits<Scalar>::IsComplex) {
+    return Scalar(timesPowerOfTwo(x.real(), e), timesPowerOfTwo(x.imag(), e));
+  } else {
+    return timesPowerOfTwo(x, e);
+  }
+}
+
+/// v 2^e coefficient by coefficient.
 template <typename Derived>
-Eigen::Matrix<typename Derived::Scalar, Eigen::Dynamic, 1> timesPowerOfTwo(const Eigen::MatrixBase<Derived>& v, int k) {
-  using Real = typename Derived::Scalar;
-  return v.unaryExpr([k](const Real& x) { return timesPowerOfTwo(x, k); });
+Eigen::Matrix<typename Derived::Scalar, Eigen::Dynamic, 1> vectorTimesPowerOfTwo(const Eigen::MatrixBase<Derived>& v,
+                                                                                  int e) {
+  Eigen::Matrix<typename Derived::Scalar, Eigen::Dynamic, 1> out(v.size());
+  for (Eigen::Index i = 0; i < v.size(); ++i) out[i] = scalarTimesPowerOfTwo(v.coeff(i), e);
+  return out;
 }
 
 }  // namespace detail

@@ -39,17 +39,6 @@ int binaryExponent(const Real& x) {
   }
 }
 
-/// x 2^e, exact unless the result leaves the normal range; x itself for types without a binary exponent.
-template <typename Real>
-Real timesPowerOfTwo(const Real& x, int e) {
-  if constexpr (std::is_floating_point<Real>::value) {
-    return std::ldexp(x, e);
-  } else {
-    (void)e;
-    return x;
-  }
-}
-
 /// +-inf with the sign of x (a result beyond the range, reported by the caller).
 template <typename Real>
 Real signedInfinity(const Real& x) {
@@ -510,24 +499,6 @@ void updateDecomposition(SecularKind kind, const Eigen::Matrix<Scalar, Eigen::Dy
 }
 
 // ---- the updater's matrices at the ends of the range ----------------------------------------------------------
-
-/// x 2^e entry by entry (real and imaginary parts); exact unless an entry leaves the normal range.
-template <typename Scalar>
-Scalar scalarTimesPowerOfTwo(const Scalar& x, int e) {
-  if constexpr (Eigen::NumTraits<Scalar>::IsComplex) {
-    return Scalar(timesPowerOfTwo(x.real(), e), timesPowerOfTwo(x.imag(), e));
-  } else {
-    return timesPowerOfTwo(x, e);
-  }
-}
-
-template <typename Derived>
-Eigen::Matrix<typename Derived::Scalar, Eigen::Dynamic, 1> vectorTimesPowerOfTwo(const Eigen::MatrixBase<Derived>& v,
-                                                                                  int e) {
-  Eigen::Matrix<typename Derived::Scalar, Eigen::Dynamic, 1> out(v.size());
-  for (Eigen::Index i = 0; i < v.size(); ++i) out[i] = scalarTimesPowerOfTwo(v.coeff(i), e);
-  return out;
-}
 
 /// Exponent e of the largest of the given magnitudes (|x| = m 2^e, m in [0.5, 1)); 0 when all are 0.
 template <typename Real>
