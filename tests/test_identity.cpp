@@ -132,10 +132,11 @@ TEST(Identity, BadInput) {
   DPTZ_EXPECT_INVALID(dptz::abs2FromEigenvalues(lambda, inf), "mu(0) is not finite");
 }
 
-// Interlacing spectra reaching the subnormal range beside a larger eigenvalue: the entries are only as accurate as
-// eps max|lambda| / gap (gaps of 1e-317 against max|lambda| = 5e-303 leave a few digits), but the row must stay a
-// probability vector: entries in [0, 1] summing to 1, finite.
-TEST(Identity, SubnormalSpectraGiveAProbabilityVector) {
+// Interlacing spectra reaching the subnormal range beside a larger eigenvalue: the inputs are exact and the scaling
+// keeps them exact, so without a cluster tolerance the entries sum to 1 to rounding; with the default tolerance
+// (n eps max|lambda|, far wider than the gaps between the small eigenvalues) clusters may lump distinct eigenvalues
+// and the sum is only as good as eps max|lambda| / gap, but the entries stay finite and in [0, 1].
+TEST(Identity, SubnormalSpectraStayExact) {
   std::mt19937_64 g(11);
   std::uniform_real_distribution<double> exponent(-323, -300);
   double worst = 0;
@@ -151,13 +152,15 @@ TEST(Identity, SubnormalSpectraGiveAProbabilityVector) {
     VectorXd lambda(n), mu(n - 1);
     for (int i = 0; i < n; ++i) lambda(i) = all[std::size_t(2 * i)];
     for (int i = 0; i < n - 1; ++i) mu(i) = all[std::size_t(2 * i + 1)];
-    const VectorXd w = dptz::abs2FromEigenvalues(lambda, mu);
-    ASSERT_TRUE(w.allFinite());
-    ASSERT_GE(w.minCoeff(), 0.0);
-    ASSERT_LE(w.maxCoeff(), 1.0);
-    worst = std::max(worst, std::abs(w.sum() - 1));
+    for (double tol : {-1.0, 0.0}) {
+      const VectorXd w = dptz::abs2FromEigenvalues(lambda, mu, tol);
+      ASSERT_TRUE(w.allFinite());
+      ASSERT_GE(w.minCoeff(), 0.0);
+      ASSERT_LE(w.maxCoeff(), 1.0);
+      if (tol == 0.0) worst = std::max(worst, std::abs(w.sum() - 1));
+    }
   }
-  EXPECT_LE(worst, 8 * std::numeric_limits<double>::epsilon());
+  EXPECT_LE(worst, 64 * 6 * std::numeric_limits<double>::epsilon());
 }
 
 // One of those spectra, checked entry by entry against the identity evaluated in long double on the same (exact)

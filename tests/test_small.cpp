@@ -30,12 +30,12 @@
 #define DPTZ_TEST_COUNT_MALLOC 0
 #endif
 
+#if DPTZ_TEST_COUNT_MALLOC
 namespace {
 bool gMallocCounting = false;
 long gMallocCalls = 0;
 }  // namespace
 
-#if DPTZ_TEST_COUNT_MALLOC
 extern "C" {
 void* __libc_malloc(std::size_t);
 void* __libc_calloc(std::size_t, std::size_t);
@@ -550,6 +550,7 @@ TEST(Small, BadInput) {
   DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2Batch(Ms.begin(), Ms.end(), Ws.begin(), bad), "clusterTolerance is NaN");
 }
 
+#if DPTZ_TEST_COUNT_MALLOC
 namespace {
 
 /// Calls f once (warm-up), then counts malloc-family calls during a second call.
@@ -564,6 +565,7 @@ long mallocCallsOf(F&& f) {
 }
 
 }  // namespace
+#endif
 
 TEST(Small, FixedSizePathsDoNotAllocate) {
 #if !DPTZ_TEST_COUNT_MALLOC

@@ -47,10 +47,12 @@ std::vector<Cluster> findClusters(const Eigen::MatrixBase<Derived>& lambda, type
 /// identity itself (docs/math.md, sections "The identity" and "Stable paired product").
 ///
 /// Eigenvalues closer than tol (absolute; default n eps max|lambda|) form a cluster whose members share the diagonal
-/// of the cluster's spectral projector equally. For interlacing spectra the exact entries sum to 1; the computed ones
-/// are normalized to do so (each is accurate to about eps max|lambda| / gap_i, and so is the normalization's change),
-/// which keeps the row a probability vector also when the gaps are tiny against max|lambda| (e.g. spectra spanning
-/// the subnormal range next to larger eigenvalues).
+/// of the cluster's spectral projector equally. The spectra are scaled by an exact power of two to the top of the
+/// exponent range, so small eigenvalues beside large ones keep all their bits. For interlacing spectra without
+/// clusters the entries sum to 1 to rounding; a cluster assumes its members' minor eigenvalues pinned inside it, which
+/// holds to (cluster width) / (gap to the rest), the documented eps max|lambda| / gap for the default tolerance: a
+/// tolerance much wider than the gaps between small eigenvalues (e.g. spectra from 1e-320 to 1e-300) moves the sum
+/// by that much.
 ///
 /// @param lambda eigenvalues of A, ascending, finite
 /// @param mu eigenvalues of the minor M_j, ascending, finite, size lambda.size() - 1
@@ -89,8 +91,6 @@ Eigen::Matrix<typename DerivedL::RealScalar, Eigen::Dynamic, 1> abs2FromEigenval
 
   Vector w(l.size());
   detail::abs2Row(l, m, findClusters(l, t), w);
-  const Real sum = w.sum();
-  if (sum > Real(0)) w = (w / sum).cwiseMin(Real(1));
   return w;
 }
 
