@@ -66,7 +66,7 @@ struct Twisted {
 
 /// Unit eigenvectors U (n x n, real) of the tridiagonal (d, e) for the ascending eigenvalues lambda.
 /// Each eigenvector: one twisted solve at lambda_i with the twist at the pivot component (smallest |gamma_k|).
-/// Eigenvalues closer than groupTol form a group: its members' vectors (further twist indices are tried when a solve
+/// Eigenvalues closer than groupTol form a group: its members' vectors (further twist indices are taken when a solve
 /// adds nothing new, e.g. exactly repeated eigenvalues) are orthonormalized and rotated by a Rayleigh–Ritz step on
 /// the group, so every group gets an orthonormal basis of its invariant subspace. Cost O(n^2) plus O(n m^2) per group
 /// of size m; deterministic.
@@ -115,7 +115,7 @@ void tridiagonalEigenvectors(const Eigen::Matrix<Real, Eigen::Dynamic, 1>& d,
       continue;
     }
     // A group: one twisted solve per member at its own eigenvalue; where the result adds nothing to the span found
-    // so far, the next twist index (by |gamma| at that eigenvalue: the next largest projector diagonal) is tried.
+    // so far, the next twist index (by |gamma| at that eigenvalue: the next largest projector diagonal) is taken.
     Eigen::Index found = 0;
     for (Eigen::Index s = g0; s < g1; ++s) {
       tw.factor(d, e, lambda(s), pivmin);
