@@ -574,3 +574,15 @@ TEST(GaussRules, BadInput) {
 }
 
 }  // namespace
+
+// Parameters so large that mu0 or the recurrence overflows: a NumericalError naming the function, never Inf or NaN.
+TEST(QuadratureExtreme, ClassicalRulesWithOverflowingParametersThrow) {
+  EXPECT_THROW(dptz::gaussLaguerre(27, 2.0676267120604498e118), dptz::NumericalError);
+  EXPECT_THROW(dptz::gaussJacobi(336, 3.312850677792646e125, 0.0), dptz::NumericalError);
+  try {
+    dptz::gaussJacobi(257, std::numeric_limits<double>::max(), std::numeric_limits<double>::max());
+    ADD_FAILURE() << "expected dptz::NumericalError";
+  } catch (const dptz::NumericalError& e) {
+    EXPECT_NE(std::string(e.what()).find("dptz::gaussJacobi"), std::string::npos) << e.what();
+  }
+}

@@ -41,6 +41,15 @@ template <typename Real>
 QuadratureRule<Real> classicalRule(const char* where, const Recurrence<Real>& rec, Family family, Real a, Real b) {
   QuadratureRule<Real> rule;
   const Eigen::Index n = rec.a.size();
+  // Parameters so large that the total mass mu0 or a recurrence coefficient overflows: the rule (its weights, or
+  // the coefficients it is computed from) is not representable in Real.
+  using std::isfinite;
+  if (!isfinite(rec.mu0))
+    throw NumericalError(std::string(where) + ": the total mass mu0 of this weight function overflows for these "
+                                              "parameters (beyond the largest finite value)");
+  if (!rec.a.allFinite() || !rec.b.allFinite())
+    throw NumericalError(std::string(where) + ": a recurrence coefficient of this weight function is not representable "
+                                              "(parameters too large)");
   if (n == 1) {
     rule.nodes = rec.a;
     rule.weights = QVector<Real>::Constant(1, rec.mu0);
