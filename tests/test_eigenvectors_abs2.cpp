@@ -2,7 +2,7 @@
 // independent references (LapackEigenSolver's |V|^2, Eigen's solver in long double, closed forms), the sum and
 // range properties of |V|^2, repeated eigenvalues, extreme scales, thread-count determinism and bad input.
 //
-// Accuracy model (DESIGN.md): an entry of column i carries an absolute error of order eps ||A|| / gap_i, with
+// Accuracy model (docs/math.md, section "Accuracy"): an entry of column i carries an absolute error of order eps ||A|| / gap_i, with
 // gap_i the distance from lambda_i to the nearest other eigenvalue — for the identity and for LAPACK's vectors
 // alike. Tolerances against an equally-accurate reference are therefore K eps ||A|| / gap_i; the constants K were
 // set from measured errors with a margin (the measured maxima are printed by the tests, "[measured]" lines).

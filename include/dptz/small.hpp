@@ -97,8 +97,7 @@ Eigen::Matrix<typename Derived::RealScalar, Derived::RowsAtCompileTime, Derived:
   small::Result<Real, N> r;
   small::run<N, false, true>(M, tol, r);
   Eigen::Matrix<Real, N, N> W;
-  for (int i = 0; i < N; ++i)
-    for (int a = 0; a < N; ++a) W.coeffRef(a, i) = r.w[a][i];
+  small::storeAbs2(r, W);
   return W;
 }
 
@@ -187,8 +186,7 @@ DPTZ_HOST_DEVICE SmallStatus smallEigenvectorsAbs2Status(
   if (status != SmallStatus::Success) return status;
   detail::small::Result<Real, N> r;
   detail::small::run<N, false, true>(A.derived(), detail::small::kernelTolerance(clusterTolerance), r);
-  for (int i = 0; i < N; ++i)
-    for (int a = 0; a < N; ++a) W.coeffRef(a, i) = r.w[a][i];
+  detail::small::storeAbs2(r, W);
   return SmallStatus::Success;
 }
 

@@ -57,8 +57,7 @@ struct Abs2Op {
     constexpr int N = MatrixType::RowsAtCompileTime;
     dptz::detail::small::Result<typename MatrixType::RealScalar, N> r;
     dptz::detail::small::run<N, false, true>(A, relTol, r);
-    for (int i = 0; i < N; ++i)
-      for (int a = 0; a < N; ++a) W(a, i) = r.w[a][i];
+    dptz::detail::small::storeAbs2(r, W);
   }
 };
 

@@ -689,6 +689,13 @@ DPTZ_FORCE_INLINE void run(const M& A, RealOf<typename M::Scalar> relTol, Result
   }
 }
 
+/// W(a, i) = |v_i(a)|^2 from a kernel's result, into any matrix with coeffRef (Eigen's fixed-size matrices).
+template <typename T, int N, typename Out>
+DPTZ_FORCE_INLINE void storeAbs2(const Result<T, N>& r, Out& W) {
+  for (int i = 0; i < N; ++i)
+    for (int a = 0; a < N; ++a) W.coeffRef(a, i) = r.w[a][i];
+}
+
 /// Relative cluster tolerance as the kernels read it: negative means the default (n eps).
 template <typename T>
 DPTZ_FORCE_INLINE T kernelTolerance(T clusterTolerance) {
