@@ -3,7 +3,7 @@
 #   gcc       GCC 12, C++17, Eigen 3.4 (Debian), Release -Werror: tests, benchmarks, examples, full suite,
 #             install + find_package consumer; the CUDA tests too where nvcc exists
 #   consumer  the installed package configured against Eigen 5 with find_package(dptz), compiling dptz/dptz.hpp
-#   clang     Clang 14, C++20, Eigen 3.4, AddressSanitizer +
+#   clang     Clang 14, C++20, Eigen 5 (Debian's Eigen 3.4 when no Eigen 5 is given), AddressSanitizer +
 #             UndefinedBehaviorSanitizer at -O1, -Werror: tests and examples, full suite
 #   asan      (not in the default set; --legs asan) GCC 12, C++20, the same Eigen, ASan + UBSan, full suite
 #   docs      the Doxygen `docs` target (warnings are errors), where doxygen is installed
@@ -139,13 +139,14 @@ leg_clang() {
     omp_args=(-DDPTZ_WITH_OPENMP=OFF)
   fi
   rm -f "$build/ci-clang-omp-probe"
+  echo "clang leg: ${eigen_name}"
   # The corpus replay runs in the gcc leg, and under clang with ASan+UBSan in the fuzz leg (libFuzzer executes the
   # corpus first): not built twice here.
-  # Eigen 3.4 here: on Eigen 5 two tests fail (the Eigen backend's eigenvectors of a 23-fold cluster, a pair sum on
-  # the complex rows path); the consumer leg builds and runs the installed package against Eigen 5.
   cmake --preset clang -B "$dir" -DCMAKE_CXX_COMPILER="$clang" -DDPTZ_BUILD_TESTS=ON -DDPTZ_WITH_CUDA=OFF \
-    -DDPTZ_FUZZ_REPLAY=OFF \
-    "${launcher[@]}" "${omp_args[@]}"
+    -DDPTZ_FUZZ_REPLAY=OFF "${launcher[@]}" "${omp_args[@]}" "${eigen_args[@]}"
+  if [ -n "$eigen5" ] && [ "$(cache_value "$dir" Eigen3_DIR)" != "$eigen5" ]; then
+    echo "clang leg: the build did not take Eigen 5 from $eigen5"; exit 1
+  fi
   cmake --build "$dir" -j "$jobs"
   ASAN_OPTIONS=detect_leaks=0 ctest --test-dir "$dir" -j "$jobs" -LE install  # the consumer leg checks the package
 }
@@ -210,7 +211,7 @@ if wanted consumer; then
   else run_leg consumer "installed package + find_package(dptz) against Eigen 5, GCC -Werror" leg_consumer; fi
 fi
 if wanted clang; then
-  if [ -n "$clang" ]; then run_leg clang "Clang C++20 Eigen 3.4 ASan+UBSan -Werror, full suite" leg_clang
+  if [ -n "$clang" ]; then run_leg clang "Clang C++20 ${eigen_name%% (*} ASan+UBSan -Werror, full suite" leg_clang
   else skip clang "no clang++-14 or clang++ found (Debian: clang-14)"; fi
 fi
 if wanted asan; then

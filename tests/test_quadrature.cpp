@@ -7,6 +7,8 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "test_util.hpp"
 
@@ -580,9 +582,38 @@ TEST(QuadratureExtreme, ClassicalRulesWithOverflowingParametersThrow) {
   EXPECT_THROW(dptz::gaussLaguerre(27, 2.0676267120604498e118), dptz::NumericalError);
   EXPECT_THROW(dptz::gaussJacobi(336, 3.312850677792646e125, 0.0), dptz::NumericalError);
   try {
-    dptz::gaussJacobi(257, std::numeric_limits<double>::max(), std::numeric_limits<double>::max());
+    dptz::gaussJacobi(257, std::numeric_limits<double>::max(), 1e300);  // mu0 ~ 2^a
     ADD_FAILURE() << "expected dptz::NumericalError";
   } catch (const dptz::NumericalError& e) {
     EXPECT_NE(std::string(e.what()).find("dptz::gaussJacobi"), std::string::npos) << e.what();
+  }
+}
+
+// a = b up to DBL_MAX: the weight (1 - x^2)^a ~ exp(-a x^2) concentrates at 0, so the rule is representable and
+// tends to the Gauss-Hermite rule scaled by 1 / sqrt(a) (relative difference O(1/a)); mu0 = sqrt(pi) Gamma(a + 1) /
+// Gamma(a + 3/2) = sqrt(pi / a) (1 - 3 / (8a) + 25 / (128 a^2) - ...).
+TEST(QuadratureExtreme, JacobiWithHugeEqualParametersTendsToScaledHermite) {
+  const Index n = 20;
+  const auto hermite = dptz::gaussHermite(n);
+  for (double a : {1e20, 1e100, 1e300, std::numeric_limits<double>::max()}) {
+    const auto r = dptz::gaussJacobi(n, a, a);
+    ASSERT_TRUE(r.nodes.allFinite() && r.weights.allFinite()) << a;
+    const double sqrtA = std::sqrt(a), mu0 = std::sqrt(std::acos(-1.0) / a);
+    EXPECT_NEAR(r.weights.sum() / mu0, 1.0, 1e-14) << a;
+    EXPECT_LE(((r.nodes * sqrtA) - hermite.nodes).cwiseAbs().maxCoeff(), 1e-12 * hermite.nodes.cwiseAbs().maxCoeff())
+        << a;
+    EXPECT_LE((r.weights / mu0 - hermite.weights / hermite.weights.sum()).cwiseAbs().maxCoeff(), 1e-13) << a;
+  }
+}
+
+// mu0 = 2^(a+b+1) B(a+1, b+1) to rounding of ln mu0 (relative error ~ eps (a + b)): against the long double
+// lgamma difference, which carries ~1e-19 a log a.
+TEST(GaussJacobi, MassOfLargeParametersAgainstLongDouble) {
+  for (const auto& ab : std::vector<std::pair<double, double>>{{100, 30}, {20, 0}, {0.5, 1000}, {300, 250}}) {
+    const LD a = ab.first, b = ab.second;
+    const LD mu0 = std::exp((a + b + 1) * std::log(2.0L) + std::lgamma(a + 1) + std::lgamma(b + 1) - std::lgamma(a + b + 2));
+    const auto r = dptz::gaussJacobi(8, ab.first, ab.second);
+    const double tol = 1e-14 + 4 * 2.2e-16 * double(a + b);
+    EXPECT_NEAR(double(LD(r.weights.sum()) / mu0), 1.0, tol) << ab.first << ", " << ab.second;
   }
 }

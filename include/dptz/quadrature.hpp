@@ -186,10 +186,14 @@ QuadratureRule<Real> gaussLaguerre(Eigen::Index n, Real a = Real(0)) {
 /// @param a      exponent of (1 - x), finite, > -1
 /// @param b      exponent of (1 + x), finite, > -1
 /// @return       nodes ascending in (-1, 1); weights >= 0 summing to 2^(a+b+1) B(a+1, b+1)
-/// @throws std::invalid_argument if n < 1 or a or b is <= -1 or not finite; dptz::NumericalError if the
-///         fallback's eigenvalues do not converge.
+/// @throws std::invalid_argument if n < 1 or a or b is <= -1 or not finite; dptz::NumericalError if the total
+///         mass overflows (e.g. a = 1e300, b = 0: mu0 = 2^(a+1) / (a+1)) or the fallback's eigenvalues do not
+///         converge.
 /// Complexity: O(n^2).
-/// Accuracy: nodes within a few eps; weights within 20 n eps relative (Chebyshev closed forms).
+/// Accuracy: nodes within a few eps; weights within 20 n eps relative (Chebyshev closed forms). The mass comes
+/// from Stirling's series rather than lgamma differences: relative error about eps (a + b) (the rounding of its
+/// exponent), and to rounding for a = b, up to a = b = DBL_MAX (where the rule is the Gauss–Hermite rule scaled by
+/// 1 / sqrt(a)).
 template <typename Real = double>
 QuadratureRule<Real> gaussJacobi(Eigen::Index n, Real a, Real b) {
   constexpr const char* where = "dptz::gaussJacobi";

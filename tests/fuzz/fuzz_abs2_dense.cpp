@@ -64,17 +64,8 @@ void run(Decoder& in, unsigned flags) {
   if (!exact) return;
   const Reference<Scalar> ref(A);
   if (!ref.ok) return;
-  const LongReal norm = ref.norm();
-  if (!rowsPath) {
-    checkSums(kTarget, "all rows", W, true, allRowsSumTolerance(n));
-    checkSums(kTarget, "all rows", W, false, allRowsSumTolerance(n));
-  } else if (norm > 0) {
-    // Row sums: each group of eigenvalues closer than 1e-8 ||A|| contributes <= 1e3 n eps ||A|| / (its outside gap).
-    LongReal tol = 1e-12L;
-    for (const Group& g : groups(ref.lambda, 1e-8L * norm))
-      tol += 1e3L * LongReal(n) * LongReal(kEps) * norm / g.outsideGap;
-    if (tol < 0.5L) checkSums(kTarget, "rows path", W, true, double(tol));
-  }
+  if (!rowsPath) checkSums(kTarget, "all rows", W, false, allRowsSumTolerance(n));
+  checkRowSums(kTarget, rowsPath ? "rows path" : "all rows", W, ref.lambda);
   if (opt.clusterTolerance < 0) checkAbs2Accurate(kTarget, rowsPath ? "rows path" : "all rows", W, rows, ref.lambda, ref.abs2);
 }
 

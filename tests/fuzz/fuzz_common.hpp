@@ -410,10 +410,23 @@ void checkSums(const char* target, const char* what, const Eigen::MatrixBase<Der
   }
 }
 
-/// Sums of |V|^2 on the all-rows paths: the documented invariant "rows and columns sum to 1". Row j's error is
-/// bounded by the errors of its entries over groups separated by >= 1e-3 ||A|| (closer eigenvalues are scaled as
-/// one group, whose row sums are well conditioned): about n * 1e3 eps.
+/// Column sums of |V|^2 on the all-rows paths (and rows and columns of the 2x2 / 3x3 paths): the documented
+/// invariant "columns sum to 1", to rounding over n entries.
 inline double allRowsSumTolerance(Index n) { return 1e-11 * double(n) + 1e-13; }
+
+/// Row sums of |V|^2 (every path): the documented accuracy of the projector diagonals. Each group of eigenvalues
+/// closer than 1e-8 ||A|| contributes 1e3 n eps ||A|| / (its gap to the nearest eigenvalue outside); rows are not
+/// checked where that sum exceeds 1/2 (the spectrum is one group).
+template <typename Derived>
+void checkRowSums(const char* target, const char* what, const Eigen::MatrixBase<Derived>& W, const Vec<LongReal>& lambda) {
+  const Index n = lambda.size();
+  if (n == 0) return;
+  const LongReal norm = std::max(std::fabs(lambda(0)), std::fabs(lambda(n - 1)));
+  if (!(norm > 0)) return;
+  LongReal tol = 1e-12L;
+  for (const Group& g : groups(lambda, 1e-8L * norm)) tol += 1e3L * LongReal(n) * LongReal(kEps) * norm / g.outsideGap;
+  if (tol < 0.5L) checkSums(target, what, W, true, double(tol));
+}
 
 /// Ascending, finite eigenvalues.
 template <typename Derived>

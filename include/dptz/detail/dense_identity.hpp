@@ -179,15 +179,33 @@ struct DenseIdentity {
   }
 };
 
-/// Each row of W to sum 1 (rows computed one by one cannot be column-scaled): the identity's entries are each
-/// accurate to eps ||A|| / gap, and dividing by their sum keeps that accuracy while making the sum exact to
-/// rounding. Entries stay in [0, 1].
-template <typename OutT>
-void normalizeRows(OutT& W) {
+/// Each row of W to sum 1 (rows computed one by one cannot be column-scaled). Entry i carries an error of about
+/// w_i eps ||A|| / gap_i (gap_i: distance from lambda_i to its nearest neighbour, at least the cluster tolerance),
+/// so the row's deficit 1 - sum is spread in proportion to the squares of those estimates (the least-squares
+/// correction): a close pair evaluated member by member absorbs what it lost, and well separated entries keep
+/// their accuracy instead of inheriting the pair's eps / gap. Entries stay in [0, 1].
+template <typename OutT, typename LambdaT>
+void normalizeRows(OutT& W, const LambdaT& lambda, const typename OutT::Scalar& clusterTol) {
   using Real = typename OutT::Scalar;
+  const Eigen::Index n = lambda.size();
+  const Real norm = n > 0 ? Real(lambda.cwiseAbs().maxCoeff()) : Real(0);
+  Real floor = (std::max)(clusterTol, Eigen::NumTraits<Real>::epsilon() * norm);
+  if (!(floor > Real(0))) floor = Real(1);
+  Eigen::Array<Real, Eigen::Dynamic, 1> invGap(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    Real gap = Eigen::NumTraits<Real>::highest();
+    if (i > 0) gap = (std::min)(gap, Real(lambda(i) - lambda(i - 1)));
+    if (i + 1 < n) gap = (std::min)(gap, Real(lambda(i + 1) - lambda(i)));
+    invGap(i) = Real(1) / (std::max)(gap, floor);
+  }
   for (Eigen::Index r = 0; r < W.rows(); ++r) {
     const Real s = W.row(r).sum();
-    if (s > Real(0)) W.row(r) /= s;
+    const Eigen::Array<Real, Eigen::Dynamic, 1> err2 = (W.row(r).transpose().array() * invGap).square();
+    const Real total = err2.sum();
+    if (total > Real(0) && total <= Eigen::NumTraits<Real>::highest())
+      W.row(r) += ((Real(1) - s) / total) * err2.matrix().transpose();
+    else if (s > Real(0))
+      W.row(r) /= s;
   }
   W = W.cwiseMax(Real(0)).cwiseMin(Real(1));
 }
@@ -221,7 +239,7 @@ bool abs2RowsByTridiagonalization(DenseIdentity<Scalar>& dense, double relTol, c
     if (!dense.rows(rest, restRows)) return false;
     W.bottomRows(count - 1) = restRows;
   }
-  normalizeRows(W);
+  normalizeRows(W, dense.lambda, dense.clusterTol);
   return true;
 }
 

@@ -72,28 +72,85 @@ Recurrence<Real> laguerreRecurrence(Eigen::Index n, Real alpha) {
   return r;
 }
 
-/// Weight (1 - x)^alpha (1 + x)^beta on [-1, 1].
+/// Binet's function omega(x) = ln Gamma(x) - (x - 1/2) ln x + x - ln(2 pi) / 2 for x >= 16 (its asymptotic series;
+/// the first omitted term is below 1e-21 there). Zero for x = inf.
+template <typename Real>
+Real binetOmega(const Real& x) {
+  static const double c[] = {1.0 / 12, -1.0 / 360, 1.0 / 1260, -1.0 / 1680, 1.0 / 1188, -691.0 / 360360, 1.0 / 156};
+  const Real r = Real(1) / x, r2 = r * r;
+  Real sum(0);
+  for (int k = 6; k >= 0; --k) sum = sum * r2 + Real(c[k]);
+  return sum * r;
+}
+
+/// mu0 of the Jacobi weight, 2^(alpha + beta + 1) B(alpha + 1, beta + 1). Differences of lgamma lose
+/// eps ln Gamma(x) ~ eps x ln x, relative, in mu0 (all digits for alpha ~ 1e15); instead, with x = alpha + 1 and
+/// y = beta + 1 both raised to >= 16 by Gamma's recurrence, Stirling's form with Binet's function omega:
+///   mu0 = exp(x ln(2x / (x + y)) + y ln(2y / (x + y)) + omega(x) + omega(y) - omega(x + y)) sqrt(pi (x + y) / (2xy)),
+/// each logarithm of a ratio near 1 by log1p, and x + y through halves (finite up to alpha = beta = DBL_MAX).
+/// Relative error about eps times the exponent (0 for alpha = beta: mu0 ~ sqrt(pi / alpha) to rounding).
+template <typename Real>
+Real jacobiMu0(const Real& alpha, const Real& beta) {
+  using std::abs;
+  using std::exp;
+  using std::lgamma;
+  using std::log;
+  using std::log1p;
+  using std::sqrt;
+  Real x = alpha + Real(1), y = beta + Real(1), exponent(0);
+  if (x < Real(16) && y < Real(16)) return exp((x + y - Real(1)) * log(Real(2)) + lgamma(x) + lgamma(y) - lgamma(x + y));
+  // mu0(x, y) = mu0(x + 1, y) (x + y) / (2 x), and symmetrically in y.
+  for (; x < Real(16); x += Real(1)) exponent += log(x / Real(2) + y / Real(2)) - log(x);
+  for (; y < Real(16); y += Real(1)) exponent += log(x / Real(2) + y / Real(2)) - log(y);
+  const Real half = x / Real(2) + y / Real(2), d = (x / Real(2) - y / Real(2)) / half;
+  // ln(x / half) = log1p(d) and ln(y / half) = log1p(-d); near d = +-1 (x, y far apart) the ratio itself is exact.
+  const Real lnX = abs(d) < Real(0.5) ? log1p(d) : log(x / half), lnY = abs(d) < Real(0.5) ? log1p(-d) : log(y / half);
+  exponent += x * lnX + y * lnY + binetOmega(x) + binetOmega(y) - binetOmega(Real(2) * half);
+  const Real factor = sqrt(piValue<Real>() * (half / x) / y);
+  // exp(exponent) alone may overflow (or underflow) where the product does not.
+  const Real safe = log(Eigen::NumTraits<Real>::highest()) / Real(2);
+  return exponent > safe || exponent < -safe ? exp(exponent + log(factor)) : exp(exponent) * factor;
+}
+
+/// Weight (1 - x)^alpha (1 + x)^beta on [-1, 1]. For huge alpha + beta (up to DBL_MAX each, where the rule is still
+/// representable: mu0 ~ sqrt(pi / alpha) for alpha = beta) the same formulas as ratios in halves of alpha, beta, t.
 template <typename Real>
 Recurrence<Real> jacobiRecurrence(Eigen::Index n, Real alpha, Real beta) {
+  using std::sqrt;
   Recurrence<Real> r;
   r.a.resize(n);
   r.b.resize(n - 1);
   const Real ab = alpha + beta;
-  r.a[0] = (beta - alpha) / (ab + Real(2));
-  for (Eigen::Index k = 1; k < n; ++k) {
-    const Real t = Real(2 * k) + ab;
-    r.a[k] = (beta * beta - alpha * alpha) / (t * (t + Real(2)));
+  // The direct formulas multiply up to four factors of size alpha + beta + 2n.
+  if (ab + Real(2 * n + 3) <= sqrt(sqrt(sqrt(Eigen::NumTraits<Real>::highest())))) {
+    r.a[0] = (beta - alpha) / (ab + Real(2));
+    for (Eigen::Index k = 1; k < n; ++k) {
+      const Real t = Real(2 * k) + ab;
+      r.a[k] = (beta * beta - alpha * alpha) / (t * (t + Real(2)));
+    }
+    if (n > 1) r.b[0] = Real(2) / (ab + Real(2)) * sqrt((alpha + 1) * (beta + 1) / (ab + Real(3)));
+    for (Eigen::Index k = 1; k + 1 < n; ++k) {
+      const Real m = Real(k + 1), t = Real(2 * k) + ab;
+      r.b[k] = Real(2) / (t + Real(2)) * sqrt(m * (m + alpha) * (m + beta) * (m + ab) / ((t + Real(1)) * (t + Real(3))));
+    }
+  } else {
+    // Halves: h = (alpha + beta) / 2, th = t / 2 = k + h; every factor a ratio of at most 1 in magnitude.
+    const Real ah = alpha / Real(2), bh = beta / Real(2), h = ah + bh;
+    r.a[0] = (bh - ah) / (h + Real(1));
+    for (Eigen::Index k = 1; k < n; ++k) {
+      const Real th = Real(k) + h;
+      r.a[k] = ((bh - ah) / th) * (h / (th + Real(1)));
+    }
+    if (n > 1)
+      r.b[0] = sqrt(Real(2) * ((ah + Real(0.5)) / (h + Real(1))) * ((bh + Real(0.5)) / (h + Real(1)))) /
+               sqrt(h + Real(1.5));
+    for (Eigen::Index k = 1; k + 1 < n; ++k) {
+      const Real m = Real(k + 1), th = Real(k) + h;
+      r.b[k] = sqrt((Real(2) * m / (th + Real(1))) * ((m / Real(2) + ah) / (th + Real(0.5))) *
+                    ((m / Real(2) + bh) / (th + Real(1.5))) * ((m / Real(2) + h) / (th + Real(1))));
+    }
   }
-  if (n > 1) r.b[0] = Real(2) / (ab + Real(2)) * std::sqrt((alpha + 1) * (beta + 1) / (ab + Real(3)));
-  for (Eigen::Index k = 1; k + 1 < n; ++k) {
-    const Real m = Real(k + 1), t = Real(2 * k) + ab;
-    r.b[k] = Real(2) / (t + Real(2)) *
-             std::sqrt(m * (m + alpha) * (m + beta) * (m + ab) / ((t + Real(1)) * (t + Real(3))));
-  }
-  using std::exp;
-  using std::lgamma;
-  r.mu0 = exp((ab + Real(1)) * std::log(Real(2)) + lgamma(alpha + Real(1)) + lgamma(beta + Real(1)) -
-              lgamma(ab + Real(2)));
+  r.mu0 = jacobiMu0(alpha, beta);
   r.symmetric = alpha == beta;
   return r;
 }
@@ -180,10 +237,16 @@ QVector<Real> initialGuesses(Family family, Eigen::Index n, Real a, Real b) {
   for (Eigen::Index k = 1; k <= n; ++k) {
     Real v;
     if (family == Family::Jacobi) {
-      const Real rho = Real(n) + (a + b + Real(1)) / Real(2);
+      const Real rho = Real(n) + Real(0.5) + a / Real(2) + b / Real(2);
       const Real phi = (Real(k) + a / Real(2) - Real(0.25)) * pi / rho;
       const Real h = phi / Real(2);
-      const Real theta = phi + ((Real(0.25) - a * a) / tan(h) - (Real(0.25) - b * b) * tan(h)) / (Real(4) * rho * rho);
+      Real theta;
+      if (a * a + b * b <= Eigen::NumTraits<Real>::highest()) {
+        theta = phi + ((Real(0.25) - a * a) / tan(h) - (Real(0.25) - b * b) * tan(h)) / (Real(4) * rho * rho);
+      } else {  // the same with every square divided by (2 rho)^2 first
+        const Real r2 = Real(0.25) / (Real(4) * rho * rho), sa = a / (Real(2) * rho), sb = b / (Real(2) * rho);
+        theta = phi + (r2 - sa * sa) / tan(h) - (r2 - sb * sb) * tan(h);
+      }
       v = cos(theta);
     } else if (family == Family::Laguerre) {
       v = laguerreZeroGuess<Real>(n, a, k);
