@@ -593,6 +593,30 @@ TEST(Updates, RemoveAndSubnormalScales) {
   EXPECT_LE(up.drift(), 50.0 * 3 * epsOf<double>());
 }
 
+// A subnormal border on a complex matrix: the phases of z = Q^* b come from subnormal numbers with few bits, and a
+// phase that is not of unit modulus would scale its basis column (drift 0.0195 here before phases were taken from
+// the rescaled z). Every z_k deflates: the new eigenvalue is c = 0 with vector e_5, the rest is Q unchanged.
+TEST(Updates, SubnormalBorderKeepsComplexBasisUnitary) {
+  using C = std::complex<double>;
+  MatrixXcd A = 2.0 * MatrixXcd::Identity(4, 4);
+  A(0, 1) = C(-5.5511151231257827e-17, 5.5511151231257827e-17);
+  A(0, 2) = -1.1102230246251565e-16;
+  A(0, 3) = C(0, 1.3877787807814457e-17);
+  A(1, 2) = C(-5.5511151231257827e-17, -2.7755575615628914e-17);
+  A(1, 3) = -5.5511151231257827e-17;
+  A(0, 0) = 1.9999999999999998;
+  A(3, 3) = 1.9999999999999996;
+  A = A.selfadjointView<Eigen::Upper>();
+  dptz::EigenUpdater<MatrixXcd> up(A);
+  Eigen::VectorXcd b = Eigen::VectorXcd::Zero(4);
+  b(1) = 1.2499860839783538e-321;
+  up.append(b, 0.0);
+  ASSERT_TRUE(up.eigenvalues().allFinite() && up.eigenvectors().allFinite());
+  EXPECT_LE(up.drift(), 100.0 * 5 * epsOf<double>());
+  EXPECT_EQ(up.eigenvalues()(0), 0.0);
+  EXPECT_LE(up.residual(), 100.0 * 5 * epsOf<double>());
+}
+
 // ---- drift control --------------------------------------------------------------------------------------------
 
 TEST(Updates, DriftControlRedecomposes) {

@@ -40,9 +40,8 @@ struct Abs2Result<Derived, true> {
 /// Computes eig(A) and the n minor spectra eig(M_j) (M_j: A without row and column j) and applies the identity
 /// (docs/math.md, section "The identity") in its stable paired form. Numerically equal eigenvalues (closer than
 /// options.clusterTolerance ||A||_2, default n eps ||A||_2) form a cluster whose members share the cluster's
-/// projector diagonal equally. Columns sum to 1 to rounding (docs/math.md, section "Column scaling"), rows to the
-/// accuracy of the projector diagonals (about n eps for well separated spectra); every entry lies in [0, 1]; never
-/// NaN or Inf for finite Hermitian input. Fixed-size 2x2 and 3x3 input of float,
+/// projector diagonal equally. Rows and columns sum to 1 to rounding (docs/math.md, section "Column scaling"); every
+/// entry lies in [0, 1]; never NaN or Inf for finite Hermitian input. Fixed-size 2x2 and 3x3 input of float,
 /// double or std::complex (with Backend::Default) takes the closed form of small.hpp and returns a fixed-size matrix
 /// without heap allocation.
 ///

@@ -160,8 +160,8 @@ class IdentityEigenSolver {
   }
   /// W(r, i) = |v_i(rows()[r])|^2 from the identity (all rows after compute with ComputeEigenvectorsAbs2; the
   /// requested rows after computeRows). A cluster's members share its projector diagonal equally; entries lie in
-  /// [0, 1]. All rows (compute): columns sum to 1 to rounding, rows to the accuracy of the projector diagonals;
-  /// chosen rows (computeRows): each row sums to 1 to rounding.
+  /// [0, 1]. All rows (compute): rows and columns sum to 1 to rounding (entries clamped to [0, 1] may
+  /// leave a few eps more); chosen rows (computeRows): each row sums to 1 to rounding.
   const RealMatrixType& eigenvectorsAbs2() const {
     eigen_assert(m_isInitialized && "IdentityEigenSolver is not initialized.");
     eigen_assert(m_abs2Ok && "|V|^2 has not been computed (use dptz::ComputeEigenvectorsAbs2 or computeRows).");

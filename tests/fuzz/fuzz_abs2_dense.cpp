@@ -64,8 +64,8 @@ void run(Decoder& in, unsigned flags) {
   if (!exact) return;
   const Reference<Scalar> ref(A);
   if (!ref.ok) return;
+  checkSums(kTarget, rowsPath ? "rows path" : "all rows", W, true, allRowsSumTolerance(n));
   if (!rowsPath) checkSums(kTarget, "all rows", W, false, allRowsSumTolerance(n));
-  checkRowSums(kTarget, rowsPath ? "rows path" : "all rows", W, ref.lambda);
   if (opt.clusterTolerance < 0) checkAbs2Accurate(kTarget, rowsPath ? "rows path" : "all rows", W, rows, ref.lambda, ref.abs2);
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <Eigen/Core>
+#include <Eigen/QR>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -37,6 +38,54 @@ Eigen::Matrix<typename Derived::Scalar, Eigen::Dynamic, Eigen::Dynamic> checkedS
 constexpr double kSweepGap = 1e-6;
 /// Relative gap below which neighbouring eigenvalues are scaled as one group (DenseIdentity::normalizeColumns).
 constexpr double kGroupGap = 1e-3;
+
+/// 1 / (distance from lambda_i to its nearest neighbour), the distance floored at the cluster tolerance (and at
+/// eps max|lambda|): entry i of a row of |V|^2 from the identity carries an error of about w_i eps ||A|| times it.
+template <typename LambdaT, typename Real>
+Eigen::Array<Real, Eigen::Dynamic, 1> inverseGaps(const LambdaT& lambda, const Real& clusterTol) {
+  const Eigen::Index n = lambda.size();
+  const Real norm = n > 0 ? Real(lambda.cwiseAbs().maxCoeff()) : Real(0);
+  Real floor = (std::max)(clusterTol, Eigen::NumTraits<Real>::epsilon() * norm);
+  if (!(floor > Real(0))) floor = Real(1);
+  Eigen::Array<Real, Eigen::Dynamic, 1> inv(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    Real gap = Eigen::NumTraits<Real>::highest();
+    if (i > 0) gap = (std::min)(gap, Real(lambda(i) - lambda(i - 1)));
+    if (i + 1 < n) gap = (std::min)(gap, Real(lambda(i + 1) - lambda(i)));
+    inv(i) = Real(1) / (std::max)(gap, floor);
+  }
+  return inv;
+}
+
+/// Rows and columns of W to sum 1 by the least-squares correction within the columns `cols` (those of
+/// near-degenerate groups, where the errors are), each entry weighted by the square of its error estimate
+/// s = (w invGap)^2: E = s .* (u 1^T + 1 v^T), with the multipliers u (rows) and v (columns) from the normal
+/// equations R u + S v = 1 - row sums, S^T u + C v = 1 - column sums (R, C: row and column sums of S), solved by
+/// the Schur complement on v (minimum norm: the system has the null vector (1, -1)). Well separated columns are
+/// not touched; O(n m^2 + m^3) for m columns, against the O(n^4) of the rows themselves.
+template <typename OutT, typename Real>
+void balanceSums(OutT& W, const std::vector<Eigen::Index>& cols, const Eigen::Array<Real, Eigen::Dynamic, 1>& invGap) {
+  using Matrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
+  using Vector = Eigen::Matrix<Real, Eigen::Dynamic, 1>;
+  const Eigen::Index n = W.rows(), m = Eigen::Index(cols.size());
+  const Vector rowDeficit = Vector::Ones(n) - W.rowwise().sum();
+  if (m == 0 || !(rowDeficit.cwiseAbs().maxCoeff() > Real(16) * Real(n) * Eigen::NumTraits<Real>::epsilon())) return;
+  Matrix S(n, m);
+  Vector colDeficit(m);
+  for (Eigen::Index c = 0; c < m; ++c) {
+    S.col(c) = (W.col(cols[std::size_t(c)]) * invGap(cols[std::size_t(c)])).cwiseAbs2();
+    colDeficit(c) = Real(1) - W.col(cols[std::size_t(c)]).sum();
+  }
+  const Vector R = S.rowwise().sum();
+  const Vector invR = R.unaryExpr([](Real r) { return r > Real(0) ? Real(1) / r : Real(0); });
+  Matrix K = -S.transpose() * invR.asDiagonal() * S;
+  K.diagonal() += S.colwise().sum().transpose();
+  const Vector v = Eigen::CompleteOrthogonalDecomposition<Matrix>(K).solve(
+      colDeficit - S.transpose() * invR.cwiseProduct(rowDeficit));
+  const Vector u = invR.cwiseProduct(rowDeficit - S * v);
+  for (Eigen::Index c = 0; c < m; ++c)
+    W.col(cols[std::size_t(c)]) += S.col(c).cwiseProduct(u + Vector::Constant(n, v(c)));
+}
 
 /// Columns of a group to sum 1 with its row sums r unchanged (docs/math.md, section "Column scaling"). The additive
 /// correction B + r d^T / m (d_i = 1 - column i's sum, m = group size) keeps every row sum and sets every column sum
@@ -118,21 +167,25 @@ struct DenseIdentity {
 
   /// Columns to sum 1 (docs/math.md, section "Column scaling"). Every entry of column i shares the denominator
   /// prod_{k != i}(lambda_i - lambda_k), and scaling cancels its rounding. A near-degenerate group (consecutive gaps
-  /// below kGroupGap max|lambda|) is scaled by one factor, which keeps its row sums (the projector diagonal, well
-  /// conditioned), and then balanced (balanceGroup). Entries are clamped to [0, 1]. Rows keep the sums the identity
-  /// gives them: 1 to the accuracy of the projector diagonals (a further rescaling of rows would carry the errors of
-  /// a near-degenerate group into well separated columns).
+  /// below kGroupGap max|lambda|) is scaled by one factor, which keeps its row sums, and then balanced
+  /// (balanceGroup). A row whose sum is still off (entries of a group evaluated member by member, each with its own
+  /// eps / gap error) is corrected within the groups' columns, rows and columns together (balanceSums), so that a
+  /// well separated column never takes a group's error. Entries are clamped to [0, 1].
   template <typename OutT>
   void normalizeColumns(OutT& W) const {
     std::vector<Run> groups;
     findRuns(lambda, (std::max)(Real(kGroupGap) * lambda.cwiseAbs().maxCoeff(), clusterTol), groups);
+    std::vector<Eigen::Index> groupColumns;
     for (const Run& g : groups) {
       auto B = W.middleCols(g.first, g.size);
       const Real s = B.sum();
       if (!(s > Real(0))) continue;
       B *= Real(g.size) / s;
-      if (g.size > 1) balanceGroup(B);
+      if (g.size < 2) continue;
+      balanceGroup(B);
+      for (Eigen::Index i = 0; i < g.size; ++i) groupColumns.push_back(g.first + i);
     }
+    balanceSums(W, groupColumns, inverseGaps(lambda, clusterTol));
     W = W.cwiseMax(Real(0)).cwiseMin(Real(1));
   }
 
@@ -187,17 +240,7 @@ struct DenseIdentity {
 template <typename OutT, typename LambdaT>
 void normalizeRows(OutT& W, const LambdaT& lambda, const typename OutT::Scalar& clusterTol) {
   using Real = typename OutT::Scalar;
-  const Eigen::Index n = lambda.size();
-  const Real norm = n > 0 ? Real(lambda.cwiseAbs().maxCoeff()) : Real(0);
-  Real floor = (std::max)(clusterTol, Eigen::NumTraits<Real>::epsilon() * norm);
-  if (!(floor > Real(0))) floor = Real(1);
-  Eigen::Array<Real, Eigen::Dynamic, 1> invGap(n);
-  for (Eigen::Index i = 0; i < n; ++i) {
-    Real gap = Eigen::NumTraits<Real>::highest();
-    if (i > 0) gap = (std::min)(gap, Real(lambda(i) - lambda(i - 1)));
-    if (i + 1 < n) gap = (std::min)(gap, Real(lambda(i + 1) - lambda(i)));
-    invGap(i) = Real(1) / (std::max)(gap, floor);
-  }
+  const Eigen::Array<Real, Eigen::Dynamic, 1> invGap = inverseGaps(lambda, clusterTol);
   for (Eigen::Index r = 0; r < W.rows(); ++r) {
     const Real s = W.row(r).sum();
     const Eigen::Array<Real, Eigen::Dynamic, 1> err2 = (W.row(r).transpose().array() * invGap).square();

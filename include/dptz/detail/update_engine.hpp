@@ -380,17 +380,33 @@ void copyKeptRows(SecularKind kind, Eigen::Index removedRow, const Src& src, Dst
   }
 }
 
+/// z / |z| (1 for z = 0), of unit modulus to rounding also for subnormal z, whose quotient by its own rounded
+/// modulus is not (a column scaled by it would lose its norm).
+template <typename Scalar>
+Scalar unitPhase(const Scalar& z) {
+  using std::abs;
+  using Real = typename Eigen::NumTraits<Scalar>::Real;
+  if constexpr (Eigen::NumTraits<Scalar>::IsComplex) {
+    const Real m = (std::max)(abs(z.real()), abs(z.imag()));
+    if (!(m > Real(0))) return Scalar(1);
+    const Scalar w(z.real() / m, z.imag() / m);
+    return w / abs(w);
+  } else {
+    return z < Scalar(0) ? Scalar(-1) : Scalar(1);
+  }
+}
+
 /// The basis in the solver's pole order with the phases of z absorbed (basis^* v = |z|), deflation rotations
 /// applied.
 template <typename Scalar, typename Real>
 Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> solverBasis(
     const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>& Q, const Eigen::Matrix<Scalar, Eigen::Dynamic, 1>& z,
-    const RealVec<Real>& zAbs, const std::vector<Eigen::Index>& perm, const Deflation<Real>& defl) {
+    const std::vector<Eigen::Index>& perm, const Deflation<Real>& defl) {
   const Eigen::Index n = Q.rows();
   Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> basis(n, n);
   for (Eigen::Index k = 0; k < n; ++k) {
     const Eigen::Index p = perm[std::size_t(k)];
-    const Scalar phase = zAbs[k] > Real(0) ? Scalar(z[p] / zAbs[k]) : Scalar(1);
+    const Scalar phase = unitPhase(z[p]);
     // scalar loop: see EigenUpdater::rankOneUpdate
     for (Eigen::Index i = 0; i < n; ++i) basis(i, k) = Q(i, p) * phase;
   }
@@ -427,13 +443,13 @@ void secularProduct(SecularKind kind, const Eigen::Matrix<Scalar, Eigen::Dynamic
 /// General path of updateDecomposition (any scalar, rotations, many deflations).
 template <typename Scalar, typename Real>
 void updateGeneral(SecularKind kind, const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>& Q,
-                   const Eigen::Matrix<Scalar, Eigen::Dynamic, 1>& z, const RealVec<Real>& zAbs,
-                   const std::vector<Eigen::Index>& perm, const SecularSolution<Real>& s, Real sign,
+                   const Eigen::Matrix<Scalar, Eigen::Dynamic, 1>& z, const std::vector<Eigen::Index>& perm,
+                   const SecularSolution<Real>& s, Real sign,
                    Eigen::Index removedRow, RealVec<Real>& newLambda,
                    Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>& newQ) {
   using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
   const Eigen::Index n = Q.rows(), K = s.defl.d.size(), outRows = updatedSize(kind, n);
-  const Matrix basis = solverBasis(Q, z, zAbs, perm, s.defl);
+  const Matrix basis = solverBasis(Q, z, perm, s.defl);
   Matrix rotated;
   RealMat<Real> secularVecs;
   if (!s.borderedAlone && s.rootCount() > 0) secularProduct(kind, basis, s, removedRow, rotated, secularVecs);
@@ -495,7 +511,7 @@ void updateDecomposition(SecularKind kind, const Eigen::Matrix<Scalar, Eigen::Dy
       return;
     }
   }
-  updateGeneral(kind, Q, z, zAbs, perm, s, sign, removedRow, newLambda, newQ);
+  updateGeneral(kind, Q, z, perm, s, sign, removedRow, newLambda, newQ);
 }
 
 // ---- the updater's matrices at the ends of the range ----------------------------------------------------------
