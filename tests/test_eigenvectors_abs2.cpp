@@ -285,8 +285,8 @@ TEST(EigenvectorsAbs2, RowsAndColumnsSumToOneEntriesInUnitInterval) {
       expectColumnSumsOne(W);
       const double rowErr = (W.rowwise().sum().array() - 1).abs().maxCoeff();
       worstRow = std::max(worstRow, rowErr / eps);
-      // Row sums are not normalized: they are 1 only because the identity is right. The errors of the n entries
-      // of a row add up; measured below 1e3 eps for random GOE/GUE up to n = 40.
+      // Without near-degenerate groups rows are not corrected: they sum to 1 because the identity is right. The
+      // errors of the n entries of a row add up; measured below 1e3 eps for random GOE/GUE up to n = 40.
       EXPECT_LE(rowErr, 4096 * eps) << "n = " << n;
     }
   }
@@ -647,9 +647,10 @@ TEST(EigenvectorsAbs2, NearlyDegeneratePairs) {
   // - The rows overload keeps it to rounding (measured <= 5e-15), on both sides of the gap (1e-6 ||A||) where its
   //   rows switch from the paired product to the sweep, whose members are evaluated independently: the row
   //   normalization gives the deficit to the close pair, so the well separated column stays accurate too.
-  // - The all-rows path scales a near-degenerate group by one factor and balances its columns without touching
-  //   its row sums (Abs2Context::allRows); scaling each column separately would move the pair's row sums by the
-  //   columns' independent eps / gap errors (it did: 9.6e-8 at gap 1e-10, n = 3). Measured now <= 2.3e-15.
+  // - The all-rows path scales a near-degenerate group by one factor, balances its columns without touching its
+  //   row sums, then corrects rows and columns together within the group (DenseIdentity::normalizeColumns);
+  //   scaling each column separately would move the pair's row sums by the columns' independent eps / gap errors
+  //   (9.6e-8 at gap 1e-10, n = 3).
   // - Fixed 3x3 may take a closed form: same assertions as the all-rows path.
   for (double gap : {1e-5, 2e-6, 1.0000001e-6, 1e-6, 1e-10, 0.0}) {
     for (Index n : {3, 6}) {

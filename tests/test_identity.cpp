@@ -180,6 +180,28 @@ TEST(Identity, SubnormalSpectraMatchLongDouble) {
   }
 }
 
+// Subnormal spectra a few units in the last place apart: the default tolerance n eps max|lambda| rounds to a
+// multiple of the smallest subnormal (here 3 units), and the clusters are the ones findClusters gives with that
+// rounded value, so lambda(6) = a + 4u, 3u above lambda(5), joins the cluster of a. Clustering it apart (the unrounded
+// 2.9u) would leave the cluster's sixth minor eigenvalue a + u at its edge, a third of the way to lambda(6), and the
+// sum off by 1.3e-3.
+TEST(Identity, SubnormalClustersFollowTheRoundedDefaultTolerance) {
+  VectorXd lambda(9), mu(8);
+  lambda << 2.3793589271858784e-309, 2.3793589271858784e-309, 2.3793589271858784e-309, 2.3793589271858784e-309,
+      2.3793589271858784e-309, 2.3793589271858833e-309, 2.3793589271858982e-309, 4.7587178543717766e-309,
+      7.1380767815576549e-309;
+  mu << 2.3793589271858784e-309, 2.3793589271858784e-309, 2.3793589271858784e-309, 2.3793589271858784e-309,
+      2.3793589271858784e-309, 2.3793589271858833e-309, 2.4073513851527945e-309, 5.953062727625866e-309;
+  const double tol = dptz::defaultClusterTolerance(lambda);
+  EXPECT_EQ(tol, 3 * std::numeric_limits<double>::denorm_min());
+  const std::vector<dptz::Cluster> clusters = dptz::findClusters(lambda, tol);
+  ASSERT_EQ(clusters.size(), std::size_t(3));
+  EXPECT_EQ(clusters[0].size, 7);
+  const VectorXd w = dptz::abs2FromEigenvalues(lambda, mu);
+  EXPECT_NEAR(w.sum(), 1.0, 1e-14);
+  for (int i = 1; i < 7; ++i) EXPECT_EQ(w(i), w(0));  // one cluster, one shared projector diagonal
+}
+
 // Eigenvalues 1e23 beside 1e-313: scaling the spectra to O(1) would push the small ones into the subnormal range
 // (losing their bits) or to zero; the identity must see them exactly. Here the small ones form a cluster of eight
 // (tolerance 0 keeps them apart only where they differ): compare with the identity in long double on the same inputs.

@@ -87,7 +87,9 @@ Eigen::Matrix<typename DerivedL::RealScalar, Eigen::Dynamic, 1> abs2FromEigenval
   const int k = detail::headroomExponent(maxAbs);
   const Vector l = detail::vectorTimesPowerOfTwo(lambda.template cast<Real>(), k);
   const Vector m = detail::vectorTimesPowerOfTwo(mu.template cast<Real>(), k);
-  const Real t = tol < Real(0) ? defaultClusterTolerance(l) : detail::timesPowerOfTwo(tol, k);
+  // The tolerance in the caller's units, then scaled: the clusters are exactly findClusters(lambda, tol) (in the
+  // subnormal range n eps max|lambda| rounds, and the rounded value is the one the caller can see).
+  const Real t = detail::timesPowerOfTwo(tol < Real(0) ? Real(defaultClusterTolerance(lambda)) : tol, k);
 
   Vector w(l.size());
   detail::abs2Row(l, m, findClusters(l, t), w);
