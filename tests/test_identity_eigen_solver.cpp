@@ -224,6 +224,27 @@ TEST(IdentityEigenSolver, NearDegenerateGaps) {
   }
 }
 
+// A decoupled eigenvalue 2.2e-7 from an exact double one, beside couplings that make the rest degenerate: the
+// entries of that near-degenerate group carry errors eps / 2.2e-7 ~ 1e-9 that the row and column correction must
+// take out of both the row and the column sums, whose weights span 1e-6 .. 1e27 (a plain linear solve of the
+// correction left a column sum off by 1.3e-9).
+TEST(IdentityEigenSolver, RowsAndColumnsOfANearDegenerateGroupSumToOne) {
+  MatrixXd A = MatrixXd::Zero(8, 8);
+  A(0, 0) = -4.0000002235174179;
+  A(1, 1) = A(3, 3) = A(4, 4) = -4;
+  A(1, 4) = A(4, 1) = 1.3580773062177743e-312;
+  A(2, 7) = A(7, 2) = A(3, 5) = A(5, 3) = A(4, 6) = A(6, 4) = -4;
+  dptz::IdentityEigenSolver<MatrixXd> es(A, dptz::ComputeEigenvectorsAbs2);
+  ASSERT_EQ(es.info(), Eigen::Success);
+  const MatrixXd& W = es.eigenvectorsAbs2();
+  EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-14);
+  EXPECT_LE((W.colwise().sum().array() - 1).abs().maxCoeff(), 1e-14);
+  EXPECT_GE(W.minCoeff(), 0.0);
+  const MatrixXd ref = dptz_test::referenceAbs2LongDouble(A);
+  EXPECT_LE((W.col(0) - ref.col(0)).cwiseAbs().maxCoeff(), 1e-14);  // well separated: untouched
+  EXPECT_LE((W - ref).cwiseAbs().maxCoeff(), 10 * kEps / 2.2e-7);    // the group: eps / gap
+}
+
 TEST(IdentityEigenSolver, RowsPathEqualsAllRows) {
   for (Index n : {1, 2, 9, 64, 160}) {
     const MatrixXd A = dptz_test::randomHermitian<double>(n, 700 + n);

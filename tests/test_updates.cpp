@@ -617,6 +617,21 @@ TEST(Updates, SubnormalBorderKeepsComplexBasisUnitary) {
   EXPECT_LE(up.residual(), 100.0 * 5 * epsOf<double>());
 }
 
+// rho u u^* far below the resolution of A (|rho| u^2 = 4e-675 beside 3): in the updater's scaled units rho
+// underflows to -0, which must leave A, its eigenvalues and eigenvectors as they are (not NaN from tol / rho).
+TEST(Updates, RankOneUpdateBelowTheRangeChangesNothing) {
+  dptz::EigenUpdater<MatrixXd> up(MatrixXd::Constant(1, 1, 3.0));
+  up.rankOneUpdate(-4.0244901639149149e-87, VectorXd::Constant(1, 3.1303722527323785e-294));
+  ASSERT_TRUE(up.eigenvalues().allFinite() && up.eigenvectors().allFinite());
+  EXPECT_EQ(up.eigenvalues()(0), 3.0);
+  EXPECT_EQ(std::abs(up.eigenvectors()(0, 0)), 1.0);
+  const MatrixXd A = dptz_test::randomHermitian<double>(6, 21);
+  dptz::EigenUpdater<MatrixXd> big(A);
+  big.rankOneUpdate(1e-300, VectorXd::Constant(6, 1e-200));
+  EXPECT_EQ(big.eigenvalues(), dptz::EigenUpdater<MatrixXd>(A).eigenvalues());
+  EXPECT_LE(big.drift(), 100.0 * 6 * epsOf<double>());
+}
+
 // ---- drift control --------------------------------------------------------------------------------------------
 
 TEST(Updates, DriftControlRedecomposes) {

@@ -143,7 +143,9 @@ SecularSolution<Real> solveSecular(SecularKind kind, const RealVec<Real>& d, con
     scaledZ /= zNorm;
     scaleRankOne(maxPole, param, zNorm, zScale, s.scale, s.param);
     const Real tol = deflationTolerance((std::max)(maxPole * s.scale, abs(s.param)));
-    tolZ = tol / s.param;  // dropping z_k perturbs by rho |z_k| ||z||, ||z|| = 1
+    // dropping z_k perturbs by rho |z_k| ||z||, ||z|| = 1; a rho that underflowed in scaled units (|rho| ||u||^2
+    // below the smallest subnormal times ||A||) changes nothing: every z_k deflates.
+    tolZ = s.param > Real(0) ? tol / s.param : std::numeric_limits<Real>::infinity();
     tolRot = tol;
   } else if (kind == SecularKind::Bordered) {
     s.scale = powerOfTwoScale((std::max)((std::max)(maxPole, abs(param)), maxAbs(z)));
