@@ -202,6 +202,29 @@ TEST(Identity, SubnormalClustersFollowTheRoundedDefaultTolerance) {
   for (int i = 1; i < 7; ++i) EXPECT_EQ(w(i), w(0));  // one cluster, one shared projector diagonal
 }
 
+// Eigenvalues at 2^1023 beside eigenvalues at the smallest normal number, apart by a few units in their last place:
+// the headroom scaling (down by 2^-4) would make the small ones subnormal and their differences lose bits (entry 0
+// off by 1.3e-7, relative); the identity then runs in long double, unscaled (on x86-64).
+TEST(Identity, TopOfTheRangeBesideSmallestNormalsKeepsRelativeAccuracy) {
+  VectorXd lambda(10), mu(9);
+  lambda << -2.2250738585072014e-308, -2.2250738253510171e-308, -2.2250738253510171e-308, -2.2250738253510058e-308,
+      -2.2250738253510058e-308, -2.2250738253509959e-308, -2.2250738253509959e-308, 8.9884656743115785e+307,
+      8.9884656743115785e+307, 8.9884656743115785e+307;
+  mu << -2.2250738468050184e-308, -2.2250738253510171e-308, -2.2250738253510152e-308, -2.2250738253510058e-308,
+      -2.2250738253510048e-308, -2.2250738253509959e-308, 6.5562926094978567e+307, 8.9884656743115785e+307,
+      8.9884656743115785e+307;
+  const VectorXd w = dptz::abs2FromEigenvalues(lambda, mu, 0.0);
+  if (std::numeric_limits<long double>::max_exponent > 2048) {
+    // long double paired product of the exact inputs, scaled by 2^1100 (exact in long double)
+    long double num = 1, den = 1;
+    const long double s = std::ldexp(1.0L, 1100);
+    for (int k = 0; k < 9; ++k) num *= s * (long double)lambda(0) - s * (long double)mu(k);
+    for (int k = 1; k < 10; ++k) den *= s * (long double)lambda(0) - s * (long double)lambda(k);
+    EXPECT_NEAR(w(0), double(num / den), 1e-15);
+  }
+  EXPECT_NEAR(w.sum(), 1.0, 1e-14);
+}
+
 // Eigenvalues 1e23 beside 1e-313: scaling the spectra to O(1) would push the small ones into the subnormal range
 // (losing their bits) or to zero; the identity must see them exactly. Here the small ones form a cluster of eight
 // (tolerance 0 keeps them apart only where they differ): compare with the identity in long double on the same inputs.

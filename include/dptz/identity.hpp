@@ -85,11 +85,26 @@ Eigen::Matrix<typename DerivedL::RealScalar, Eigen::Dynamic, 1> abs2FromEigenval
                                  mu.size() ? (std::max)(Real(abs(mu.coeff(0))), Real(abs(mu.coeff(mu.size() - 1))))
                                            : Real(0));
   const int k = detail::headroomExponent(maxAbs);
+  const Real callerTol = tol < Real(0) ? Real(defaultClusterTolerance(lambda)) : tol;
+  if constexpr (std::is_same<Real, float>::value || std::is_same<Real, double>::value) {
+    // Spectra reaching the top of the range would be scaled down, pushing eigenvalues near the smallest normal
+    // number into the subnormal range (and their differences lose bits). Where long double has the wider exponent
+    // range (x86-64: 15 bits), the identity runs in it unscaled instead: every difference is exact to rounding.
+    using Wide = long double;
+    if (k < 0 && std::numeric_limits<Wide>::max_exponent > 2 * std::numeric_limits<Real>::max_exponent &&
+        std::numeric_limits<Wide>::min_exponent < 2 * std::numeric_limits<Real>::min_exponent) {
+      using WideVector = Eigen::Matrix<Wide, Eigen::Dynamic, 1>;
+      const WideVector lw = lambda.template cast<Wide>(), mw = mu.template cast<Wide>();
+      WideVector ww(lw.size());
+      detail::abs2Row(lw, mw, findClusters(lw, Wide(callerTol)), ww);
+      return ww.template cast<Real>();
+    }
+  }
   const Vector l = detail::vectorTimesPowerOfTwo(lambda.template cast<Real>(), k);
   const Vector m = detail::vectorTimesPowerOfTwo(mu.template cast<Real>(), k);
   // The tolerance in the caller's units, then scaled: the clusters are exactly findClusters(lambda, tol) (in the
   // subnormal range n eps max|lambda| rounds, and the rounded value is the one the caller can see).
-  const Real t = detail::timesPowerOfTwo(tol < Real(0) ? Real(defaultClusterTolerance(lambda)) : tol, k);
+  const Real t = detail::timesPowerOfTwo(callerTol, k);
 
   Vector w(l.size());
   detail::abs2Row(l, m, findClusters(l, t), w);
