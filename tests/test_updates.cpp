@@ -632,6 +632,30 @@ TEST(Updates, RankOneUpdateBelowTheRangeChangesNothing) {
   EXPECT_LE(big.drift(), 100.0 * 6 * epsOf<double>());
 }
 
+// Complex vectors whose components are near DBL_MAX: their moduli overflow (|DBL_MAX (1 + i)| = 1.41 DBL_MAX), so
+// the updater's scaling is taken from the components. Representable results come back finite and exact to
+// rounding; an append whose eigenvalues are +-1.41 DBL_MAX throws and leaves the updater unchanged.
+TEST(Updates, ComplexComponentsNearTheLargestDouble) {
+  using C = std::complex<double>;
+  dptz::EigenUpdater<MatrixXcd> up(MatrixXcd::Identity(3, 3));
+  Eigen::VectorXcd u = Eigen::VectorXcd::Zero(3);
+  u(0) = C(kMax, kMax);
+  u(2) = C(0, kMax);
+  up.rankOneUpdate(1e-310, u);  // rho ||u||^2 = 3e-310 kMax^2 = 9.6951e306
+  ASSERT_TRUE(up.eigenvalues().allFinite() && up.eigenvectors().allFinite());
+  EXPECT_NEAR(up.eigenvalues()(2) / (3e-310 * kMax * kMax), 1.0, 1e-14);
+  EXPECT_LE(up.drift(), 100.0 * 3 * epsOf<double>());
+  Eigen::VectorXcd b = Eigen::VectorXcd::Zero(3);
+  b(1) = C(-0.5 * kMax, 0.5 * kMax);
+  up.append(b, 0.0);  // eigenvalues +-|b| = +-kMax / sqrt(2)
+  EXPECT_NEAR(up.eigenvalues()(3) / (kMax / std::sqrt(2.0)), 1.0, 1e-14);
+  const UpdaterState<dptz::EigenUpdater<MatrixXcd>> before(up);
+  b.setZero(4);
+  b(0) = C(-kMax, -kMax);
+  DPTZ_EXPECT_NUMERICAL(up.append(b, 0.0), "dptz::EigenUpdater::append: an eigenvalue of the updated matrix is beyond");
+  EXPECT_TRUE(before.sameAs(up));
+}
+
 // ---- drift control --------------------------------------------------------------------------------------------
 
 TEST(Updates, DriftControlRedecomposes) {

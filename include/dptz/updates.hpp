@@ -236,7 +236,7 @@ class EigenUpdater {
     const Vector bv = toVector(b);
     const RealScalar cReal = Eigen::numext::real(c);
     // Units scaled by 2^-e (exact): Q^* b cannot overflow, and the eigenvalues come back through one checked step.
-    const int e = detail::largestExponent({largestEigenvalue(), bv.cwiseAbs().maxCoeff(), RealScalar(std::abs(cReal))});
+    const int e = detail::largestExponent({largestEigenvalue(), detail::largestComponent(bv), RealScalar(std::abs(cReal))});
     const Vector z = m_Q.adjoint() * detail::vectorTimesPowerOfTwo(bv, -e);
     RealVector newLambda;
     Matrix newQ;
@@ -297,7 +297,7 @@ class EigenUpdater {
     }
     // Units scaled by 2^-e, e the exponent of max(||A||, |rho| max|u|^2), with u scaled by 2^-uExp (exact):
     // z = Q^* u and rho ||z||^2 stay in range whenever the updated matrix is representable.
-    const int uExp = detail::largestExponent({RealScalar(uv.cwiseAbs().maxCoeff())});
+    const int uExp = detail::largestExponent({detail::largestComponent(uv)});
     const int rhoExp = detail::binaryExponent(rho) + 2 * uExp;
     const int e = (std::max)(detail::largestExponent({largestEigenvalue()}), rhoExp);
     Matrix newA;
