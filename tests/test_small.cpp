@@ -517,6 +517,12 @@ TEST(Small, BadInput) {
   C(1, 0) = 0.5;
   DPTZ_EXPECT_INVALID(dptz::smallEigenvectorsAbs2(C), "matrix is not Hermitian");
   DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(C), "dptz::eigenvectorsAbs2: matrix is not Hermitian");
+  // a subnormal matrix, clearly not Hermitian: the screen scales it up exactly before comparing (1 / max|A_ij|
+  // itself would overflow)
+  Eigen::Matrix3d S = Eigen::Matrix3d::Zero();
+  S(0, 1) = 8.2890430940642199e-317;
+  DPTZ_EXPECT_INVALID(dptz::SmallEigenSolver<Eigen::Matrix3d> ess(S), "matrix is not Hermitian");
+  DPTZ_EXPECT_INVALID(dptz::smallEigenvectorsAbs2(S), "matrix is not Hermitian");
   Eigen::Matrix2cd D = Eigen::Matrix2cd::Identity();
   D(0, 0) = std::complex<double>(1, 0.5);  // non-real diagonal
   DPTZ_EXPECT_INVALID(dptz::smallEigenvectorsAbs2(D), "matrix is not Hermitian");

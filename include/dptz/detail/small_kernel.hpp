@@ -215,14 +215,15 @@ DPTZ_HOST_DEVICE InputCheck inputCheck(const M& A) {
   if (maxComponent == T(0)) return InputCheck::Ok;
   const T pre = select(maxComponent < L::tiny, L::prescale, T(1));  // exact: subnormal scales
   maxComponent *= pre;
-  // scale by 1/maxComponent only where squares could over/underflow (the test is scale-invariant)
+  // scale by 1/maxComponent only where squares could over/underflow (the test is scale-invariant); entries are
+  // multiplied by pre first (exact), then by inv: pre / maxComponent itself overflows for subnormal input
   const T lim = std::is_same<T, float>::value ? T(1e15) : T(1e150);
-  const T s = (maxComponent < lim && maxComponent > T(1) / lim) ? pre : pre / maxComponent;
+  const T inv = (maxComponent < lim && maxComponent > T(1) / lim) ? T(1) : T(1) / maxComponent;
   T maxSq(0), diffSq(0);
   for (int c = 0; c < N; ++c)
     for (int r = c; r < N; ++r) {
-      const T x = re(A.coeff(r, c)) * s, y = im(A.coeff(r, c)) * s;
-      const T xt = re(A.coeff(c, r)) * s, yt = im(A.coeff(c, r)) * s;
+      const T x = re(A.coeff(r, c)) * pre * inv, y = im(A.coeff(r, c)) * pre * inv;
+      const T xt = re(A.coeff(c, r)) * pre * inv, yt = im(A.coeff(c, r)) * pre * inv;
       maxSq = max2(maxSq, max2(x * x + y * y, xt * xt + yt * yt));
       diffSq = max2(diffSq, (x - xt) * (x - xt) + (y + yt) * (y + yt));
     }
