@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <random>
+#include <vector>
 
 #include "test_util.hpp"
 
@@ -135,6 +136,36 @@ TEST(Allocation, Fixed2x2Double) {
   requireCounting();
   if (IsSkipped() || HasFatalFailure()) return;
   expectNoAllocation<Eigen::Matrix2d>();
+}
+
+// The rest of the fixed-size surface: a subnormal scale (the scalar input screen instead of the vector one), an
+// explicit tolerance, the device-callable status functions, and the batch (serial and threaded ranges, with
+// matrices at extreme scales): no allocation per matrix.
+TEST(Allocation, StatusFunctionsAndBatch) {
+  requireCounting();
+  if (IsSkipped() || HasFatalFailure()) return;
+  std::mt19937_64 g(40);
+  const Eigen::Matrix3cd A = dptz_test::randomHermitian<Eigen::Matrix3cd>(3, g);
+  const Eigen::Matrix3d R = dptz_test::randomHermitian<Eigen::Matrix3d>(3, g);
+  const Eigen::Matrix3cd tiny = A * 1e-310;
+  Eigen::Matrix3d W;
+  EXPECT_EQ(allocationsOf([&] { W = dptz::smallEigenvectorsAbs2(R, 1e-3); }), 0);
+  EXPECT_EQ(allocationsOf([&] { W = dptz::smallEigenvectorsAbs2(tiny); }), 0);
+  dptz::SmallEigenSolver<Eigen::Matrix3cd> es;
+  EXPECT_EQ(allocationsOf([&] { es.compute(tiny, Eigen::EigenvaluesOnly); }), 0);
+  Eigen::Vector3d lambda;
+  Eigen::Matrix3cd V;
+  EXPECT_EQ(allocationsOf([&] { (void)dptz::smallEigenSolveStatus(A, lambda, V, W); }), 0);
+  EXPECT_EQ(allocationsOf([&] { (void)dptz::smallEigenvectorsAbs2Status(A, W); }), 0);
+  std::vector<Eigen::Matrix3cd> As(1000);
+  for (auto& M : As) M = dptz_test::randomHermitian<Eigen::Matrix3cd>(3, g);
+  As[3] = tiny;
+  As[500] *= 1e200;
+  std::vector<Eigen::Matrix3d> Ws(As.size());
+  dptz::SmallOptions one;
+  one.threads = 1;
+  EXPECT_EQ(allocationsOf([&] { dptz::eigenvectorsAbs2Batch(As.begin(), As.begin() + 100, Ws.begin()); }), 0);
+  EXPECT_EQ(allocationsOf([&] { dptz::eigenvectorsAbs2Batch(As.begin(), As.end(), Ws.begin(), one); }), 0);
 }
 
 TEST(Allocation, DynamicPathIsCounted) {

@@ -15,56 +15,6 @@
 
 #include "test_util.hpp"
 
-// Heap-allocation counter for the allocation-free tests: on glibc without sanitizers, the malloc family is
-// interposed by this executable and counts while gMallocCounting is set (operator new goes through malloc too).
-#if defined(__SANITIZE_ADDRESS__)
-#define DPTZ_TEST_COUNT_MALLOC 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || __has_feature(thread_sanitizer)
-#define DPTZ_TEST_COUNT_MALLOC 0
-#endif
-#endif
-#if !defined(DPTZ_TEST_COUNT_MALLOC) && defined(__GLIBC__)
-#define DPTZ_TEST_COUNT_MALLOC 1
-#elif !defined(DPTZ_TEST_COUNT_MALLOC)
-#define DPTZ_TEST_COUNT_MALLOC 0
-#endif
-
-#if DPTZ_TEST_COUNT_MALLOC
-namespace {
-bool gMallocCounting = false;
-long gMallocCalls = 0;
-}  // namespace
-
-extern "C" {
-void* __libc_malloc(std::size_t);
-void* __libc_calloc(std::size_t, std::size_t);
-void* __libc_realloc(void*, std::size_t);
-void* __libc_memalign(std::size_t, std::size_t);
-void* malloc(std::size_t n) noexcept {
-  if (gMallocCounting) ++gMallocCalls;
-  return __libc_malloc(n);
-}
-void* calloc(std::size_t k, std::size_t n) noexcept {
-  if (gMallocCounting) ++gMallocCalls;
-  return __libc_calloc(k, n);
-}
-void* realloc(void* p, std::size_t n) noexcept {
-  if (gMallocCounting) ++gMallocCalls;
-  return __libc_realloc(p, n);
-}
-int posix_memalign(void** p, std::size_t alignment, std::size_t n) noexcept {
-  if (gMallocCounting) ++gMallocCalls;
-  *p = __libc_memalign(alignment, n);
-  return *p ? 0 : 12;  // ENOMEM
-}
-void* aligned_alloc(std::size_t alignment, std::size_t n) noexcept {
-  if (gMallocCounting) ++gMallocCalls;
-  return __libc_memalign(alignment, n);
-}
-}
-#endif
-
 namespace {
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -554,62 +504,6 @@ TEST(Small, BadInput) {
   dptz::SmallOptions bad;
   bad.clusterTolerance = std::numeric_limits<double>::quiet_NaN();
   DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2Batch(Ms.begin(), Ms.end(), Ws.begin(), bad), "clusterTolerance is NaN");
-}
-
-#if DPTZ_TEST_COUNT_MALLOC
-namespace {
-
-/// Calls f once (warm-up), then counts malloc-family calls during a second call.
-template <typename F>
-long mallocCallsOf(F&& f) {
-  f();
-  gMallocCalls = 0;
-  gMallocCounting = true;
-  f();
-  gMallocCounting = false;
-  return gMallocCalls;
-}
-
-}  // namespace
-#endif
-
-TEST(Small, FixedSizePathsDoNotAllocate) {
-#if !DPTZ_TEST_COUNT_MALLOC
-  GTEST_SKIP() << "malloc counting needs glibc without sanitizers";
-#else
-  std::mt19937_64 g(40);
-  // the counter itself must see an allocation
-  EXPECT_GE(mallocCallsOf([] { std::vector<double> v(1000); (void)v; }), 1);
-  const Eigen::Matrix3cd A = randomSmall<std::complex<double>, 3>(g);
-  const Eigen::Matrix3d R = randomSmall<double, 3>(g);
-  const Eigen::Matrix2cf B = randomSmall<std::complex<float>, 2>(g);
-  Eigen::Matrix3cd tiny = A * 1e-310;  // subnormal scale: the scalar screen, not the fast one
-  Eigen::Matrix3d W;
-  Eigen::Matrix2f W2;
-  EXPECT_EQ(mallocCallsOf([&] { W = dptz::smallEigenvectorsAbs2(A); }), 0);
-  EXPECT_EQ(mallocCallsOf([&] { W = dptz::smallEigenvectorsAbs2(R, 1e-3); }), 0);
-  EXPECT_EQ(mallocCallsOf([&] { W = dptz::smallEigenvectorsAbs2(tiny); }), 0);
-  EXPECT_EQ(mallocCallsOf([&] { W2 = dptz::smallEigenvectorsAbs2(B); }), 0);
-  dptz::SmallEigenSolver<Eigen::Matrix3cd> es;
-  dptz::SmallEigenSolver<Eigen::Matrix2cf> es2;
-  EXPECT_EQ(mallocCallsOf([&] { es.compute(A); }), 0);
-  EXPECT_EQ(mallocCallsOf([&] { es.compute(tiny, Eigen::EigenvaluesOnly); }), 0);
-  EXPECT_EQ(mallocCallsOf([&] { es2.compute(B); }), 0);
-  Eigen::Vector3d lambda;
-  Eigen::Matrix3cd V;
-  EXPECT_EQ(mallocCallsOf([&] { (void)dptz::smallEigenSolveStatus(A, lambda, V, W); }), 0);
-  EXPECT_EQ(mallocCallsOf([&] { (void)dptz::smallEigenvectorsAbs2Status(A, W); }), 0);
-  // the batch: no allocation per matrix (serial and threaded ranges, extreme scales that leave the vector screen)
-  std::vector<Eigen::Matrix3cd> As(1000);
-  for (auto& M : As) M = randomSmall<std::complex<double>, 3>(g);
-  As[3] = tiny;
-  As[500] *= 1e200;
-  std::vector<Eigen::Matrix3d> Ws(As.size());
-  dptz::SmallOptions one;
-  one.threads = 1;
-  EXPECT_EQ(mallocCallsOf([&] { dptz::eigenvectorsAbs2Batch(As.begin(), As.begin() + 100, Ws.begin()); }), 0);
-  EXPECT_EQ(mallocCallsOf([&] { dptz::eigenvectorsAbs2Batch(As.begin(), As.end(), Ws.begin(), one); }), 0);
-#endif
 }
 
 namespace {
