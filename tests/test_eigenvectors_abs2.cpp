@@ -641,6 +641,34 @@ TEST(EigenvectorsAbs2, FixedSizeMatrices) {
   fixedSizeCase<Eigen::Matrix4f>(210);
 }
 
+// Two near-degenerate groups in one row: -1 beside a triple cluster 7.3e-12 above it (entries with errors
+// eps / 7.3e-12), and a double cluster at 7 whose shared projector diagonal is accurate (its gap to the rest is 8).
+// A row's deficit belongs to the first group: weighting the cluster at 7 by its (zero) inner gap gave it half,
+// and the first group's row sums came out 8e-6 off.
+TEST(EigenvectorsAbs2, RowDeficitGoesToTheInaccurateGroup) {
+  Eigen::MatrixXd A(6, 6);
+  A << 0.77777777778182045, 1.7777777777793955, 1.7777777777793955, 1.7777777777793955, -0.88888888888727158,
+      -0.88888888888727369, 1.7777777777793955, 0.77777777778424573, 1.7777777777769699, 1.7777777777769699,
+      -0.88888888888969697, -0.88888888888969897, 1.7777777777793955, 1.7777777777769699, 0.77777777778424584,
+      1.7777777777769699, -0.88888888888969697, -0.88888888888969897, 1.7777777777793955, 1.7777777777769699,
+      1.7777777777769699, 0.77777777778424595, -0.88888888888969697, -0.88888888888969897, -0.88888888888727158,
+      -0.88888888888969697, -0.88888888888969697, -0.88888888888969697, 3.4444444444509137, -3.5555555555563654,
+      -0.88888888888727369, -0.88888888888969897, -0.88888888888969897, -0.88888888888969897, -3.5555555555563654,
+      3.4444444444509159;
+  const Eigen::MatrixXcd C = A.cast<std::complex<double>>();
+  const MatrixXd ref = dptz_test::referenceAbs2LongDouble(C);
+  for (dptz::Backend backend : {dptz::Backend::Default, dptz::Backend::Eigen}) {
+    dptz::Abs2Options options;
+    options.backend = backend;
+    const MatrixXd W = dptz::eigenvectorsAbs2(C, options);
+    expectInUnitRange(W);
+    expectColumnSumsOne(W);
+    EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-14);
+    const VectorXd group = W.leftCols(4).rowwise().sum(), refGroup = ref.leftCols(4).rowwise().sum();
+    EXPECT_LE((group - refGroup).cwiseAbs().maxCoeff(), 1e-13);
+  }
+}
+
 TEST(EigenvectorsAbs2, NearlyDegeneratePairs) {
   // A close pair (gap 1e-5 .. 1e-10) and an exactly double eigenvalue. The pair's projector diagonal (the row sums
   // over the pair) is well conditioned even when the single entries are not (their error is eps ||A|| / gap).

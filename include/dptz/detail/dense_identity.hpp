@@ -40,20 +40,23 @@ constexpr double kSweepGap = 1e-6;
 /// Relative gap below which neighbouring eigenvalues are scaled as one group (DenseIdentity::normalizeColumns).
 constexpr double kGroupGap = 1e-3;
 
-/// 1 / (distance from lambda_i to its nearest neighbour), the distance floored at the cluster tolerance (and at
-/// eps max|lambda|): entry i of a row of |V|^2 from the identity carries an error of about w_i eps ||A|| times it.
-template <typename LambdaT, typename Real>
-Eigen::Array<Real, Eigen::Dynamic, 1> inverseGaps(const LambdaT& lambda, const Real& clusterTol) {
+/// 1 / (distance from lambda_i's cluster to the nearest eigenvalue outside it), the distance floored at the cluster
+/// tolerance (and at eps max|lambda|): entry i of a row of |V|^2 from the identity carries an error of about
+/// w_i eps ||A|| times it. A cluster's members share its projector diagonal, whose error is set by the gap to the
+/// rest of the spectrum, not by the (zero) gaps inside.
+template <typename LambdaT, typename Runs, typename Real>
+Eigen::Array<Real, Eigen::Dynamic, 1> inverseGaps(const LambdaT& lambda, const Runs& clusters, const Real& clusterTol) {
   const Eigen::Index n = lambda.size();
   const Real norm = n > 0 ? Real(lambda.cwiseAbs().maxCoeff()) : Real(0);
   Real floor = (std::max)(clusterTol, Eigen::NumTraits<Real>::epsilon() * norm);
   if (!(floor > Real(0))) floor = Real(1);
   Eigen::Array<Real, Eigen::Dynamic, 1> inv(n);
-  for (Eigen::Index i = 0; i < n; ++i) {
+  for (const auto& c : clusters) {
+    const Eigen::Index last = c.first + c.size - 1;
     Real gap = Eigen::NumTraits<Real>::highest();
-    if (i > 0) gap = (std::min)(gap, Real(lambda(i) - lambda(i - 1)));
-    if (i + 1 < n) gap = (std::min)(gap, Real(lambda(i + 1) - lambda(i)));
-    inv(i) = Real(1) / (std::max)(gap, floor);
+    if (c.first > 0) gap = (std::min)(gap, Real(lambda(c.first) - lambda(c.first - 1)));
+    if (last + 1 < n) gap = (std::min)(gap, Real(lambda(last + 1) - lambda(last)));
+    inv.segment(c.first, c.size).setConstant(Real(1) / (std::max)(gap, floor));
   }
   return inv;
 }
@@ -196,7 +199,7 @@ struct DenseIdentity {
       balanceGroup(B);
       for (Eigen::Index i = 0; i < g.size; ++i) groupColumns.push_back(g.first + i);
     }
-    balanceSums(W, groupColumns, inverseGaps(lambda, clusterTol));
+    balanceSums(W, groupColumns, inverseGaps(lambda, clusters, clusterTol));
     W = W.cwiseMax(Real(0)).cwiseMin(Real(1));
   }
 
@@ -248,10 +251,10 @@ struct DenseIdentity {
 /// so the row's deficit 1 - sum is spread in proportion to the squares of those estimates (the least-squares
 /// correction): a close pair evaluated member by member absorbs what it lost, and well separated entries keep
 /// their accuracy instead of inheriting the pair's eps / gap. Entries stay in [0, 1].
-template <typename OutT, typename LambdaT>
-void normalizeRows(OutT& W, const LambdaT& lambda, const typename OutT::Scalar& clusterTol) {
+template <typename OutT, typename LambdaT, typename Runs>
+void normalizeRows(OutT& W, const LambdaT& lambda, const Runs& clusters, const typename OutT::Scalar& clusterTol) {
   using Real = typename OutT::Scalar;
-  const Eigen::Array<Real, Eigen::Dynamic, 1> invGap = inverseGaps(lambda, clusterTol);
+  const Eigen::Array<Real, Eigen::Dynamic, 1> invGap = inverseGaps(lambda, clusters, clusterTol);
   for (Eigen::Index r = 0; r < W.rows(); ++r) {
     const Real s = W.row(r).sum();
     const Eigen::Array<Real, Eigen::Dynamic, 1> err2 = (W.row(r).transpose().array() * invGap).square();
@@ -293,7 +296,7 @@ bool abs2RowsByTridiagonalization(DenseIdentity<Scalar>& dense, double relTol, c
     if (!dense.rows(rest, restRows)) return false;
     W.bottomRows(count - 1) = restRows;
   }
-  normalizeRows(W, dense.lambda, dense.clusterTol);
+  normalizeRows(W, dense.lambda, dense.clusters, dense.clusterTol);
   return true;
 }
 
