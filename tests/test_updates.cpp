@@ -656,6 +656,22 @@ TEST(Updates, ComplexComponentsNearTheLargestDouble) {
   EXPECT_TRUE(before.sameAs(up));
 }
 
+// A complex u with subnormal entries is not zero (Eigen's isZero(0) squares the entries, and 5e-312 squared
+// underflows): rho u u^* = -1.14e-322 must reach the matrix and its eigenvalues.
+TEST(Updates, RankOneWithSubnormalComplexVector) {
+  using C = std::complex<double>;
+  dptz::EigenUpdater<MatrixXcd> up(MatrixXcd::Zero(2, 2));
+  Eigen::VectorXcd u = Eigen::VectorXcd::Zero(2);
+  u(0) = 5.352871670030302e-312;
+  const double rho = -4.018157676177864e+300;
+  up.rankOneUpdate(rho, u);
+  const C expected = u(0) * (rho * std::conj(u(0)));
+  EXPECT_NE(expected.real(), 0.0);
+  EXPECT_EQ(up.matrix()(0, 0), expected);
+  EXPECT_EQ(up.eigenvalues()(0), expected.real());
+  EXPECT_EQ(up.updates(), 1);
+}
+
 // ---- drift control --------------------------------------------------------------------------------------------
 
 TEST(Updates, DriftControlRedecomposes) {

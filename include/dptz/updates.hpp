@@ -291,7 +291,7 @@ class EigenUpdater {
     detail::checkVector(where, "u", u, n);
     detail::checkFiniteScalar(where, "rho", rho);
     const Vector uv = toVector(u);
-    if (rho == RealScalar(0) || uv.isZero(0)) {
+    if (rho == RealScalar(0) || (uv.array() == Scalar(0)).all()) {  // isZero(0) squares: 1e-312 would pass
       ++m_updates;
       return *this;
     }
