@@ -202,6 +202,21 @@ TEST(Identity, SubnormalClustersFollowTheRoundedDefaultTolerance) {
   for (int i = 1; i < 7; ++i) EXPECT_EQ(w(i), w(0));  // one cluster, one shared projector diagonal
 }
 
+// Clusters are findClusters(lambda, tol) in the caller's units also where the evaluation runs elsewhere: with
+// tol = 8.9884656743115785e307 the gap from -1e300 to 8.9884655743115785e307 rounds to exactly tol, so the whole
+// spectrum is one cluster (1/6 each); the same gap in long double exceeds tol and splits it (sum off by 9e-12).
+TEST(Identity, ClustersAreTakenInTheCallersUnits) {
+  VectorXd lambda(6), mu(5);
+  lambda << -1.0000000000000001e+300, -1.0000000000000001e+300, -1.0000000000000001e+300, 8.9884655743115785e+307,
+      8.9884655747022034e+307, 8.9884655747022034e+307;
+  mu << -1.0000000000000001e+300, -1.0000000000000001e+300, 4.2298660996760369e+307, 8.9884655743284294e+307,
+      8.9884655747022034e+307;
+  const double tol = 8.9884656743115785e+307;
+  ASSERT_EQ(dptz::findClusters(lambda, tol).size(), std::size_t(1));
+  const VectorXd w = dptz::abs2FromEigenvalues(lambda, mu, tol);
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(w(i), 1.0 / 6) << i;
+}
+
 // Eigenvalues at 2^1023 beside eigenvalues at the smallest normal number, apart by a few units in their last place:
 // the headroom scaling (down by 2^-4) would make the small ones subnormal and their differences lose bits (entry 0
 // off by 1.3e-7, relative); the identity then runs in long double, unscaled (on x86-64).

@@ -85,7 +85,11 @@ Eigen::Matrix<typename DerivedL::RealScalar, Eigen::Dynamic, 1> abs2FromEigenval
                                  mu.size() ? (std::max)(Real(abs(mu.coeff(0))), Real(abs(mu.coeff(mu.size() - 1))))
                                            : Real(0));
   const int k = detail::headroomExponent(maxAbs);
-  const Real callerTol = tol < Real(0) ? Real(defaultClusterTolerance(lambda)) : tol;
+  // The clusters are findClusters(lambda, tol) in the caller's units, whatever the evaluation below scales (a gap
+  // that overflows there exceeds any finite tol anyway; in the subnormal range n eps max|lambda| rounds, and the
+  // rounded value is the one the caller can see).
+  const std::vector<Cluster> clusters =
+      findClusters(lambda, tol < Real(0) ? Real(defaultClusterTolerance(lambda)) : tol);
   if constexpr (std::is_same<Real, float>::value || std::is_same<Real, double>::value) {
     // Spectra reaching the top of the range would be scaled down, pushing eigenvalues near the smallest normal
     // number into the subnormal range (and their differences lose bits). Where long double has the wider exponent
@@ -96,18 +100,14 @@ Eigen::Matrix<typename DerivedL::RealScalar, Eigen::Dynamic, 1> abs2FromEigenval
       using WideVector = Eigen::Matrix<Wide, Eigen::Dynamic, 1>;
       const WideVector lw = lambda.template cast<Wide>(), mw = mu.template cast<Wide>();
       WideVector ww(lw.size());
-      detail::abs2Row(lw, mw, findClusters(lw, Wide(callerTol)), ww);
+      detail::abs2Row(lw, mw, clusters, ww);
       return ww.template cast<Real>();
     }
   }
   const Vector l = detail::vectorTimesPowerOfTwo(lambda.template cast<Real>(), k);
   const Vector m = detail::vectorTimesPowerOfTwo(mu.template cast<Real>(), k);
-  // The tolerance in the caller's units, then scaled: the clusters are exactly findClusters(lambda, tol) (in the
-  // subnormal range n eps max|lambda| rounds, and the rounded value is the one the caller can see).
-  const Real t = detail::timesPowerOfTwo(callerTol, k);
-
   Vector w(l.size());
-  detail::abs2Row(l, m, findClusters(l, t), w);
+  detail::abs2Row(l, m, clusters, w);
   return w;
 }
 
