@@ -669,6 +669,24 @@ TEST(EigenvectorsAbs2, RowDeficitGoesToTheInaccurateGroup) {
   }
 }
 
+// A cluster of three beside a fourth eigenvalue 8e-13 ||A|| away, and a pair as close at the other end of the
+// spectrum (a subnormal matrix, so the inputs are exact and small). Summed member by member, the four-member
+// group's row sums are 2.4e-4 off (the cluster's shared value and its neighbour's entry do not cancel); its
+// projector diagonal from the cluster formula is accurate to width / gap ~ 1e-12.
+TEST(EigenvectorsAbs2, ClusterBesideANearEigenvalueKeepsGroupSums) {
+  const double a = 2.4143596555421823e-312, b = 6.0358991388554558e-313, c = 4.2251293972037597e-312,
+               d = -1.2071798277710912e-312;
+  MatrixXd A(6, 6);
+  A << a, a, b, b, b, b, a, a, b, b, b, b, b, b, c, d, d, d, b, b, d, c, d, d, b, b, d, d, c, d, b, b, d, d, d, c;
+  const MatrixXd W = dptz::eigenvectorsAbs2(A);
+  const MatrixXd ref = dptz_test::referenceAbs2LongDouble(MatrixXd(A * std::ldexp(1.0, 520) * std::ldexp(1.0, 520)));
+  expectInUnitRange(W);
+  expectColumnSumsOne(W);
+  EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-14);
+  const VectorXd low = W.leftCols(2).rowwise().sum(), refLow = ref.leftCols(2).rowwise().sum();
+  EXPECT_LE((low - refLow).cwiseAbs().maxCoeff(), 1e-12);
+}
+
 TEST(EigenvectorsAbs2, NearlyDegeneratePairs) {
   // A close pair (gap 1e-5 .. 1e-10) and an exactly double eigenvalue. The pair's projector diagonal (the row sums
   // over the pair) is well conditioned even when the single entries are not (their error is eps ||A|| / gap).

@@ -61,26 +61,18 @@ Eigen::Array<Real, Eigen::Dynamic, 1> inverseGaps(const LambdaT& lambda, const R
   return inv;
 }
 
-/// Rows and columns of W to sum 1 by the least-squares correction within the columns `cols` (those of
-/// near-degenerate groups, where the errors are), each entry weighted by the square of its error estimate
-/// s = (w invGap)^2: E = s .* (u 1^T + 1 v^T), with the multipliers u (rows) and v (columns) from the normal
-/// equations R u + S v = 1 - row sums, S^T u + C v = 1 - column sums (R, C: row and column sums of S), solved by
-/// the Schur complement on v, diagonally scaled (the weights span many orders of magnitude) and in the minimum-norm
-/// sense (the system has the null vector (1, -1)), with two refinement steps. Well separated columns are not
-/// touched; O(n m^2 + m^3) for m columns, against the O(n^4) of the rows themselves.
-template <typename OutT, typename Real>
-void balanceSums(OutT& W, const std::vector<Eigen::Index>& cols, const Eigen::Array<Real, Eigen::Dynamic, 1>& invGap) {
+/// The least-squares correction E = S .* (u 1^T + 1 v^T) of the block B (weights S >= 0) that makes its row sums
+/// 1 - outside and its column sums 1: the multipliers u (rows) and v (columns) from the normal equations
+/// R u + S v = row deficits, S^T u + C v = column deficits (R, C: row and column sums of S), solved by the Schur
+/// complement on v, diagonally scaled (the weights span many orders of magnitude) and in the minimum-norm sense
+/// (the system has the null vector (1, -1)), with two refinement steps. True when every sum is within tol.
+template <typename Real>
+bool correctSums(Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>& B,
+                 const Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>& S,
+                 const Eigen::Matrix<Real, Eigen::Dynamic, 1>& outside, const Real& tol) {
   using Matrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
   using Vector = Eigen::Matrix<Real, Eigen::Dynamic, 1>;
-  const Eigen::Index n = W.rows(), m = Eigen::Index(cols.size());
-  const Real tol = Real(4) * Real(n) * Eigen::NumTraits<Real>::epsilon();
-  if (m == 0 || !((Vector::Ones(n) - W.rowwise().sum()).cwiseAbs().maxCoeff() > tol)) return;
-  Matrix B(n, m), S(n, m);
-  for (Eigen::Index c = 0; c < m; ++c) {
-    B.col(c) = W.col(cols[std::size_t(c)]);
-    S.col(c) = (B.col(c) * invGap(cols[std::size_t(c)])).cwiseAbs2();
-  }
-  const Vector outside = W.rowwise().sum() - B.rowwise().sum();  // row sums over the other columns, fixed
+  const Eigen::Index n = B.rows(), m = B.cols();
   const Vector invR = S.rowwise().sum().unaryExpr([](Real r) { return r > Real(0) ? Real(1) / r : Real(0); });
   Matrix K = -S.transpose() * invR.asDiagonal() * S;
   K.diagonal() += S.colwise().sum().transpose();
@@ -89,16 +81,56 @@ void balanceSums(OutT& W, const std::vector<Eigen::Index>& cols, const Eigen::Ar
     return k > Real(0) ? Real(1) / sqrt(k) : Real(0);
   });
   const Eigen::CompleteOrthogonalDecomposition<Matrix> cod(scale.asDiagonal() * K * scale.asDiagonal());
-  for (int step = 0; step < 3; ++step) {
+  for (int step = 0; step < 4; ++step) {
     const Vector rowDeficit = Vector::Ones(n) - outside - B.rowwise().sum();
     const Vector colDeficit = Vector::Ones(m) - B.colwise().sum().transpose();
-    if (!(rowDeficit.cwiseAbs().maxCoeff() > tol || colDeficit.cwiseAbs().maxCoeff() > tol)) break;
+    if (!(rowDeficit.cwiseAbs().maxCoeff() > tol || colDeficit.cwiseAbs().maxCoeff() > tol)) return true;
+    if (step == 3) break;
     const Vector rhs = colDeficit - S.transpose() * invR.cwiseProduct(rowDeficit);
     const Vector v = scale.cwiseProduct(cod.solve(scale.cwiseProduct(rhs)));
     const Vector u = invR.cwiseProduct(rowDeficit - S * v);
     for (Eigen::Index c = 0; c < m; ++c) B.col(c) += S.col(c).cwiseProduct(u + Vector::Constant(n, v(c)));
   }
-  for (Eigen::Index c = 0; c < m; ++c) W.col(cols[std::size_t(c)]) = B.col(c);
+  return false;
+}
+
+/// Rows and columns of W to sum 1 by a least-squares correction within the columns of the near-degenerate groups
+/// (runs of consecutive columns, where the errors are; correctSums). Inside a group the basis is ill-determined, so
+/// entry (j, i) may be off by about the row's mass in the group, r_jg, times eps ||A|| / gap_i: the weights are
+/// (r_jg invGap_i)^2, which lets a member that came out 0 take mass from its group's neighbours. Where the sums
+/// cannot be met that way (a row without mass in any group), by invGap_i alone. Well separated columns are not
+/// touched; O(n m^2 + m^3) for m columns, against the O(n^4) of the rows themselves.
+template <typename OutT, typename Runs, typename Real>
+void balanceSums(OutT& W, const Runs& groups, const Eigen::Array<Real, Eigen::Dynamic, 1>& invGap) {
+  using Matrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
+  using Vector = Eigen::Matrix<Real, Eigen::Dynamic, 1>;
+  const Eigen::Index n = W.rows();
+  const Real tol = Real(4) * Real(n) * Eigen::NumTraits<Real>::epsilon();
+  Eigen::Index m = 0;
+  for (const auto& g : groups) m += g.size;
+  if (m == 0 || !((Vector::Ones(n) - W.rowwise().sum()).cwiseAbs().maxCoeff() > tol)) return;
+  Matrix B0(n, m), S(n, m);
+  Eigen::Index c = 0;
+  for (const auto& g : groups) {
+    B0.middleCols(c, g.size) = W.middleCols(g.first, g.size);
+    const Vector mass = W.middleCols(g.first, g.size).rowwise().sum();
+    for (Eigen::Index i = 0; i < g.size; ++i) S.col(c + i) = (mass * invGap(g.first + i)).cwiseAbs2();
+    c += g.size;
+  }
+  const Vector outside = W.rowwise().sum() - B0.rowwise().sum();  // row sums over the other columns, fixed
+  Matrix B = B0;
+  if (!correctSums(B, S, outside, tol)) {
+    B = B0;
+    c = 0;
+    for (const auto& g : groups)
+      for (Eigen::Index i = 0; i < g.size; ++i) S.col(c++).setConstant(invGap(g.first + i) * invGap(g.first + i));
+    correctSums(B, S, outside, tol);
+  }
+  c = 0;
+  for (const auto& g : groups) {
+    W.middleCols(g.first, g.size) = B.middleCols(c, g.size);
+    c += g.size;
+  }
 }
 
 /// Columns of a group to sum 1 with its row sums r unchanged (docs/math.md, section "Column scaling"). The additive
@@ -138,6 +170,7 @@ struct DenseIdentity {
   Matrix A;  // scaled copy (may be left empty when no further row needs it)
   RealVector lambda;
   std::vector<Run> clusters;
+  std::vector<Run> sharedGroups;  // near-degenerate groups whose row sums come from the cluster formula (setClusters)
   bool useLapack = false;
   int threads = 0;
   Real clusterTol = Real(0);     // absolute, on the scaled spectrum
@@ -165,6 +198,44 @@ struct DenseIdentity {
     const Real wide = (std::max)(Real(1024) * clusterTol, Real(kSweepGap) * norm);
     sweepRows = true;
     for (Eigen::Index k = 0; k + 1 < lambda.size(); ++k) sweepRows = sweepRows && lambda(k + 1) - lambda(k) > wide;
+    setSharedGroups(norm);
+  }
+
+  /// Near-degenerate groups (gaps below kGroupGap max|lambda|) of more than one cluster whose row sums are better
+  /// taken from the cluster formula (pairedProduct over the whole group, error ~ width / outside gap) than summed
+  /// member by member (error up to eps ||A|| / the smallest gap inside, where a cluster meets a nearby eigenvalue the
+  /// members' errors do not cancel).
+  void setSharedGroups(const Real& norm) {
+    std::vector<Run> groups;
+    findRuns(lambda, (std::max)(Real(kGroupGap) * norm, clusterTol), groups);
+    sharedGroups.clear();
+    const Eigen::Index n = lambda.size();
+    for (const Run& g : groups) {
+      const Eigen::Index last = g.first + g.size - 1;
+      Real inner = Eigen::NumTraits<Real>::highest(), outside = Eigen::NumTraits<Real>::highest();
+      for (Eigen::Index k = g.first; k < last; ++k)
+        if (lambda(k + 1) - lambda(k) > clusterTol) inner = (std::min)(inner, Real(lambda(k + 1) - lambda(k)));
+      if (inner == Eigen::NumTraits<Real>::highest()) continue;  // one cluster: shared already
+      if (g.first > 0) outside = (std::min)(outside, Real(lambda(g.first) - lambda(g.first - 1)));
+      if (last + 1 < n) outside = (std::min)(outside, Real(lambda(last + 1) - lambda(last)));
+      const Real width = lambda(last) - lambda(g.first);
+      if (width * inner < Eigen::NumTraits<Real>::epsilon() * norm * outside) sharedGroups.push_back(g);
+    }
+  }
+
+  /// Each shared group's entries of the row w scaled to sum to the group's projector diagonal from the cluster
+  /// formula (mu = eig(M_j)).
+  template <typename MuT>
+  void shareGroupSums(const MuT& mu, RealVector& w) const {
+    for (const Run& g : sharedGroups) {
+      const Real target = clamp01(pairedProduct(lambda, mu, g));
+      auto seg = w.segment(g.first, g.size);
+      const Real s = seg.sum();
+      if (s > Real(0))
+        seg *= target / s;
+      else
+        seg.setConstant(target / Real(g.size));
+    }
   }
 
   /// All n rows into W (n x n), then the columns normalized. False on non-convergence.
@@ -189,7 +260,7 @@ struct DenseIdentity {
   void normalizeColumns(OutT& W) const {
     std::vector<Run> groups;
     findRuns(lambda, (std::max)(Real(kGroupGap) * lambda.cwiseAbs().maxCoeff(), clusterTol), groups);
-    std::vector<Eigen::Index> groupColumns;
+    std::vector<Run> nearDegenerate;
     for (const Run& g : groups) {
       auto B = W.middleCols(g.first, g.size);
       const Real s = B.sum();
@@ -197,9 +268,9 @@ struct DenseIdentity {
       B *= Real(g.size) / s;
       if (g.size < 2) continue;
       balanceGroup(B);
-      for (Eigen::Index i = 0; i < g.size; ++i) groupColumns.push_back(g.first + i);
+      nearDegenerate.push_back(g);
     }
-    balanceSums(W, groupColumns, inverseGaps(lambda, clusters, clusterTol));
+    balanceSums(W, nearDegenerate, inverseGaps(lambda, clusters, clusterTol));
     W = W.cwiseMax(Real(0)).cwiseMin(Real(1));
   }
 
@@ -233,7 +304,10 @@ struct DenseIdentity {
         } else {
           extractMinor(A, j, minor);
           ok = eig.compute(minor, mu);
-          if (ok) abs2Row(lambda, mu, clusters, w);
+          if (ok) {
+            abs2Row(lambda, mu, clusters, w);
+            shareGroupSums(mu, w);
+          }
         }
         if (!ok) {
           failed = true;
