@@ -22,6 +22,7 @@ bool ascendingFinite(const Vec<double>& x) {
 /// reflector taking e_0 to v = sqrt(w), the minor is (H diag(lambda) H)[1:, 1:].
 Vec<LongReal> minorReference(const Vec<double>& lambda, const Vec<double>& w) {
   const Index n = lambda.size();
+  if (n <= 1) return Vec<LongReal>();  // the minor of a 1 x 1 matrix is empty (Eigen's solver asserts on 0 x 0)
   Vec<LongReal> v = w.cast<LongReal>();
   v /= v.sum();
   v = v.cwiseSqrt();
