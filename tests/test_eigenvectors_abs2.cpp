@@ -687,6 +687,28 @@ TEST(EigenvectorsAbs2, ClusterBesideANearEigenvalueKeepsGroupSums) {
   EXPECT_LE((low - refLow).cwiseAbs().maxCoeff(), 1e-12);
 }
 
+// I plus 1e-3 couplings: a double eigenvalue, a pair 2.6e-15 apart, another double 3.8e-6 above the pair. The pair's
+// projector diagonal comes from the cluster formula over the pair alone (error 2.6e-15 / 3.8e-6); taken over the
+// whole 1e-3-group (width 3.8e-6) the formula's own error, 1e-3, showed as 7.6e-5 in a row.
+TEST(EigenvectorsAbs2, TightPairInsideAWiderGroupKeepsItsSum) {
+  MatrixXd A(6, 6);
+  A << 1.0002183307220669, 0.00077628701179349724, 9.3580567651609103e-05, 0.00025485771615757491,
+      0.00025434850786106022, 0.00025434850786106022, 0.00077628701179349724, 1.0027601315974879,
+      0.00033273090720573051, 0.00090616076856026018, 0.00090435025017268633, 0.00090435025017271409,
+      9.3580567651609103e-05, 0.00033273090720573051, 1.0037784599350981, -0.00034802400654118659,
+      -0.00034868880626164056, -0.00034868880626164056, 0.00025485771615757491, 0.00090616076856026018,
+      -0.00034802400654118659, 1.0029584399396325, -0.00094962057875505601, -0.00094962057875505601,
+      0.00025434850786106022, 0.00090435025017268633, -0.00034868880626164056, -0.00094962057875505601,
+      1.0029586336001228, -0.00095143109714268537, 0.00025434850786106022, 0.00090435025017271409,
+      -0.00034868880626164056, -0.00094962057875505601, -0.00095143109714268537, 1.0029586336001228;
+  const MatrixXd W = dptz::eigenvectorsAbs2(A), ref = dptz_test::referenceAbs2LongDouble(A);
+  expectInUnitRange(W);
+  expectColumnSumsOne(W);
+  EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-14);
+  const VectorXd pair = W.middleCols(2, 2).rowwise().sum(), refPair = ref.middleCols(2, 2).rowwise().sum();
+  EXPECT_LE((pair - refPair).cwiseAbs().maxCoeff(), 1e-10);
+}
+
 TEST(EigenvectorsAbs2, NearlyDegeneratePairs) {
   // A close pair (gap 1e-5 .. 1e-10) and an exactly double eigenvalue. The pair's projector diagonal (the row sums
   // over the pair) is well conditioned even when the single entries are not (their error is eps ||A|| / gap).

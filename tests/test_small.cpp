@@ -473,6 +473,12 @@ TEST(Small, BadInput) {
   S(0, 1) = 8.2890430940642199e-317;
   DPTZ_EXPECT_INVALID(dptz::SmallEigenSolver<Eigen::Matrix3d> ess(S), "matrix is not Hermitian");
   DPTZ_EXPECT_INVALID(dptz::smallEigenvectorsAbs2(S), "matrix is not Hermitian");
+  // a non-real diagonal at the largest double: |A(0, 0) - conj A(0, 0)| and |A(0, 0)| overflow, and an infinite
+  // tolerance must not let it pass (the comparison runs in scaled units)
+  Eigen::Matrix3cd E = Eigen::Matrix3cd::Zero();
+  E(0, 0) = std::complex<double>(-std::numeric_limits<double>::max(), -std::numeric_limits<double>::max());
+  DPTZ_EXPECT_INVALID(dptz::SmallEigenSolver<Eigen::Matrix3cd> ese(E), "matrix is not Hermitian");
+  DPTZ_EXPECT_INVALID(dptz::eigenvectorsAbs2(Eigen::MatrixXcd(E)), "dptz::eigenvectorsAbs2: matrix is not Hermitian");
   Eigen::Matrix2cd D = Eigen::Matrix2cd::Identity();
   D(0, 0) = std::complex<double>(1, 0.5);  // non-real diagonal
   DPTZ_EXPECT_INVALID(dptz::smallEigenvectorsAbs2(D), "matrix is not Hermitian");

@@ -672,6 +672,18 @@ TEST(Updates, RankOneWithSubnormalComplexVector) {
   EXPECT_EQ(up.updates(), 1);
 }
 
+// rho subnormal (7.4e-316, exact, 28 bits) with ||z||^2 beyond the range: rho ||z||^2 = 4.75e301 is formed from
+// mantissas and exponents; multiplying rho by zMant^2 first rounded to the subnormal grid (relative error 6.7e-9).
+TEST(Updates, SubnormalRhoTimesHugeZKeepsRelativeAccuracy) {
+  VectorXd lambda(4), z(4);
+  lambda << 2.7080698555881686e-130, 2.7080698555881686e-130, 2.7080698555881958e-130, 2.7080698555881958e-130;
+  z << 0, 0, -kMax, -kMax;
+  const double rho = 7.3559587685984689e-316;
+  const VectorXd x = dptz::rankOneEigenvalues(lambda, z, rho);
+  const long double exact = (long double)rho * 2 * (long double)kMax * (long double)kMax;
+  EXPECT_NEAR(double((long double)x(3) / exact), 1.0, 1e-15);
+}
+
 // ---- drift control --------------------------------------------------------------------------------------------
 
 TEST(Updates, DriftControlRedecomposes) {

@@ -170,7 +170,7 @@ struct DenseIdentity {
   Matrix A;  // scaled copy (may be left empty when no further row needs it)
   RealVector lambda;
   std::vector<Run> clusters;
-  std::vector<Run> sharedGroups;  // near-degenerate groups whose row sums come from the cluster formula (setClusters)
+  std::vector<Run> sharedGroups;  // tight runs whose row sums come from the cluster formula (setSharedGroups)
   bool useLapack = false;
   int threads = 0;
   Real clusterTol = Real(0);     // absolute, on the scaled spectrum
@@ -201,13 +201,14 @@ struct DenseIdentity {
     setSharedGroups(norm);
   }
 
-  /// Near-degenerate groups (gaps below kGroupGap max|lambda|) of more than one cluster whose row sums are better
-  /// taken from the cluster formula (pairedProduct over the whole group, error ~ width / outside gap) than summed
-  /// member by member (error up to eps ||A|| / the smallest gap inside, where a cluster meets a nearby eigenvalue the
-  /// members' errors do not cancel).
+  /// Runs of eigenvalues closer than sqrt(eps) max|lambda|, of more than one cluster, whose row sums are better taken
+  /// from the cluster formula (pairedProduct over the whole run, error ~ width / outside gap) than summed member by
+  /// member (error up to eps ||A|| / the smallest gap inside: where a cluster meets a nearby eigenvalue the members'
+  /// errors do not cancel).
   void setSharedGroups(const Real& norm) {
+    using std::sqrt;
     std::vector<Run> groups;
-    findRuns(lambda, (std::max)(Real(kGroupGap) * norm, clusterTol), groups);
+    findRuns(lambda, (std::max)(Real(sqrt(Eigen::NumTraits<Real>::epsilon())) * norm, clusterTol), groups);
     sharedGroups.clear();
     const Eigen::Index n = lambda.size();
     for (const Run& g : groups) {

@@ -122,11 +122,12 @@ void scaleRankOne(Real maxPole, Real rho, Real zNorm, Real zScale, Real& scale, 
   const Real rhoNorm2 = rho * (zNorm / zScale) * (zNorm / zScale);
   if constexpr (std::is_floating_point<Real>::value) {
     if (!(abs(rhoNorm2) <= (std::numeric_limits<Real>::max)())) {
-      int zExp = 0, rhoExp = 0;
-      const Real zMant = std::frexp(zNorm, &zExp);
-      const Real rhoMant = std::frexp(rho * zMant * zMant, &rhoExp);
+      // mantissas first: a subnormal rho times zMant^2 would round to the subnormal grid
+      int zExp = 0, rExp = 0, rhoExp = 0;
+      const Real zMant = std::frexp(zNorm, &zExp), rMant = std::frexp(rho, &rExp);
+      const Real rhoMant = std::frexp(rMant * zMant * zMant, &rhoExp);
       // rho ||z||^2 = rhoMant 2^total
-      const int total = rhoExp + 2 * (zExp - binaryExponent(zScale) + 1);
+      const int total = rhoExp + rExp + 2 * (zExp - binaryExponent(zScale) + 1);
       const int e = (std::max)(binaryExponent(maxPole), total);
       scale = std::ldexp(Real(1), -e);
       scaledRho = std::ldexp(rhoMant, total - e);
