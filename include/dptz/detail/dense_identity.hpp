@@ -126,6 +126,13 @@ void balanceSums(OutT& W, const Runs& groups, const Eigen::Array<Real, Eigen::Dy
       for (Eigen::Index i = 0; i < g.size; ++i) S.col(c++).setConstant(invGap(g.first + i) * invGap(g.first + i));
     correctSums(B, S, outside, tol);
   }
+  // Entries the correction drove below 0 (tiny ones beside a large deficit) are fixed at 0 and the rest corrected
+  // again, so that the final clamp to [0, 1] does not undo the sums.
+  for (int round = 0; round < 4 && B.minCoeff() < Real(0); ++round) {
+    for (Eigen::Index k = 0; k < B.size(); ++k)
+      if (B.data()[k] < Real(0)) B.data()[k] = Real(0), S.data()[k] = Real(0);
+    correctSums(B, S, outside, tol);
+  }
   c = 0;
   for (const auto& g : groups) {
     W.middleCols(g.first, g.size) = B.middleCols(c, g.size);
