@@ -379,7 +379,7 @@ TEST(EigenvectorsAbs2, CompleteGraphLaplacian) {
       RVec<double> lambda;
       const MatrixXd R = lapackAbs2(L, &lambda);
       expectClusterSumsMatch<double>(W, R, lambda, 1e-13, "K_n");
-      EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-14);
+      EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-13);
     }
   }
 }
@@ -663,7 +663,7 @@ TEST(EigenvectorsAbs2, RowDeficitGoesToTheInaccurateGroup) {
     const MatrixXd W = dptz::eigenvectorsAbs2(C, options);
     expectInUnitRange(W);
     expectColumnSumsOne(W);
-    EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-14);
+    EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-13);
     const VectorXd group = W.leftCols(4).rowwise().sum(), refGroup = ref.leftCols(4).rowwise().sum();
     EXPECT_LE((group - refGroup).cwiseAbs().maxCoeff(), 1e-13);
   }
@@ -681,8 +681,8 @@ TEST(EigenvectorsAbs2, ClusterBesideANearEigenvalueKeepsGroupSums) {
   const MatrixXd W = dptz::eigenvectorsAbs2(A);
   const MatrixXd ref = dptz_test::referenceAbs2LongDouble(MatrixXd(A * std::ldexp(1.0, 520) * std::ldexp(1.0, 520)));
   expectInUnitRange(W);
-  expectColumnSumsOne(W);
-  EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-14);
+  EXPECT_LE((W.colwise().sum().array() - 1).abs().maxCoeff(), 1e-13);
+  EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-13);
   const VectorXd low = W.leftCols(2).rowwise().sum(), refLow = ref.leftCols(2).rowwise().sum();
   EXPECT_LE((low - refLow).cwiseAbs().maxCoeff(), 1e-12);
 }
@@ -704,7 +704,7 @@ TEST(EigenvectorsAbs2, TightPairInsideAWiderGroupKeepsItsSum) {
   const MatrixXd W = dptz::eigenvectorsAbs2(A), ref = dptz_test::referenceAbs2LongDouble(A);
   expectInUnitRange(W);
   expectColumnSumsOne(W);
-  EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-14);
+  EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-13);
   const VectorXd pair = W.middleCols(2, 2).rowwise().sum(), refPair = ref.middleCols(2, 2).rowwise().sum();
   EXPECT_LE((pair - refPair).cwiseAbs().maxCoeff(), 1e-9);
 }
@@ -726,8 +726,8 @@ TEST(EigenvectorsAbs2, CorrectionKeepsEntriesNonNegative) {
     options.backend = backend;
     const MatrixXd W = dptz::eigenvectorsAbs2(A, options);
     expectInUnitRange(W);
-    EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-14);
-    EXPECT_LE((W.colwise().sum().array() - 1).abs().maxCoeff(), 1e-14);
+    EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-13);
+    EXPECT_LE((W.colwise().sum().array() - 1).abs().maxCoeff(), 1e-13);
     EXPECT_EQ(W(0, 0), 1.0);
   }
 }
