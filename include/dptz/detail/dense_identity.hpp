@@ -40,6 +40,18 @@ constexpr double kSweepGap = 1e-6;
 /// Relative gap below which neighbouring eigenvalues are scaled as one group (DenseIdentity::normalizeColumns).
 constexpr double kGroupGap = 1e-3;
 
+/// Distance from the run [first, first + size) of the ascending lambda to the nearest eigenvalue outside it (the
+/// largest finite value when the run is the whole spectrum).
+template <typename LambdaT>
+typename LambdaT::Scalar outsideGap(const LambdaT& lambda, Eigen::Index first, Eigen::Index size) {
+  using Real = typename LambdaT::Scalar;
+  const Eigen::Index last = first + size - 1;
+  Real gap = Eigen::NumTraits<Real>::highest();
+  if (first > 0) gap = (std::min)(gap, Real(lambda(first) - lambda(first - 1)));
+  if (last + 1 < lambda.size()) gap = (std::min)(gap, Real(lambda(last + 1) - lambda(last)));
+  return gap;
+}
+
 /// 1 / (distance from lambda_i's cluster to the nearest eigenvalue outside it), the distance floored at the cluster
 /// tolerance (and at eps max|lambda|): entry i of a row of |V|^2 from the identity carries an error of about
 /// w_i eps ||A|| times it. A cluster's members share its projector diagonal, whose error is set by the gap to the
@@ -51,13 +63,8 @@ Eigen::Array<Real, Eigen::Dynamic, 1> inverseGaps(const LambdaT& lambda, const R
   Real floor = (std::max)(clusterTol, Eigen::NumTraits<Real>::epsilon() * norm);
   if (!(floor > Real(0))) floor = Real(1);
   Eigen::Array<Real, Eigen::Dynamic, 1> inv(n);
-  for (const auto& c : clusters) {
-    const Eigen::Index last = c.first + c.size - 1;
-    Real gap = Eigen::NumTraits<Real>::highest();
-    if (c.first > 0) gap = (std::min)(gap, Real(lambda(c.first) - lambda(c.first - 1)));
-    if (last + 1 < n) gap = (std::min)(gap, Real(lambda(last + 1) - lambda(last)));
-    inv.segment(c.first, c.size).setConstant(Real(1) / (std::max)(gap, floor));
-  }
+  for (const auto& c : clusters)
+    inv.segment(c.first, c.size).setConstant(Real(1) / (std::max)(Real(outsideGap(lambda, c.first, c.size)), floor));
   return inv;
 }
 
@@ -217,17 +224,15 @@ struct DenseIdentity {
     std::vector<Run> groups;
     findRuns(lambda, (std::max)(Real(sqrt(Eigen::NumTraits<Real>::epsilon())) * norm, clusterTol), groups);
     sharedGroups.clear();
-    const Eigen::Index n = lambda.size();
     for (const Run& g : groups) {
       const Eigen::Index last = g.first + g.size - 1;
-      Real inner = Eigen::NumTraits<Real>::highest(), outside = Eigen::NumTraits<Real>::highest();
+      Real inner = Eigen::NumTraits<Real>::highest();
       for (Eigen::Index k = g.first; k < last; ++k)
         if (lambda(k + 1) - lambda(k) > clusterTol) inner = (std::min)(inner, Real(lambda(k + 1) - lambda(k)));
       if (inner == Eigen::NumTraits<Real>::highest()) continue;  // one cluster: shared already
-      if (g.first > 0) outside = (std::min)(outside, Real(lambda(g.first) - lambda(g.first - 1)));
-      if (last + 1 < n) outside = (std::min)(outside, Real(lambda(last + 1) - lambda(last)));
       const Real width = lambda(last) - lambda(g.first);
-      if (width * inner < Eigen::NumTraits<Real>::epsilon() * norm * outside) sharedGroups.push_back(g);
+      if (width * inner < Eigen::NumTraits<Real>::epsilon() * norm * outsideGap(lambda, g.first, g.size))
+        sharedGroups.push_back(g);
     }
   }
 
@@ -329,7 +334,7 @@ struct DenseIdentity {
 };
 
 /// Each row of W to sum 1 (rows computed one by one cannot be column-scaled). Entry i carries an error of about
-/// w_i eps ||A|| / gap_i (gap_i: distance from lambda_i to its nearest neighbour, at least the cluster tolerance),
+/// w_i eps ||A|| / gap_i (gap_i: from lambda_i's cluster to the nearest eigenvalue outside it; inverseGaps),
 /// so the row's deficit 1 - sum is spread in proportion to the squares of those estimates (the least-squares
 /// correction): a close pair evaluated member by member absorbs what it lost, and well separated entries keep
 /// their accuracy instead of inheriting the pair's eps / gap. Entries stay in [0, 1].

@@ -59,6 +59,18 @@ void abs2Row(const LambdaT& lambda, const MuT& mu, const Clusters& clusters, Out
   }
 }
 
+/// Largest real or imaginary part in magnitude: finite for every finite vector (the modulus of an entry may not
+/// be: |DBL_MAX + DBL_MAX i| overflows), and within sqrt(2) of the largest modulus.
+template <typename Derived>
+typename Derived::RealScalar largestComponent(const Eigen::MatrixBase<Derived>& v) {
+  using Real = typename Derived::RealScalar;
+  if (v.size() == 0) return Real(0);
+  if constexpr (Eigen::NumTraits<typename Derived::Scalar>::IsComplex)
+    return (std::max)(Real(v.real().cwiseAbs().maxCoeff()), Real(v.imag().cwiseAbs().maxCoeff()));
+  else
+    return Real(v.cwiseAbs().maxCoeff());
+}
+
 /// 2^-e with 2^e ~ maxAbs: an exact scaling that brings a spectrum to O(1), so no difference of eigenvalues
 /// overflows (docs/math.md, section "Accuracy"). Types with a huge exponent range (e.g. mpfr::mpreal) need none.
 template <typename Real>

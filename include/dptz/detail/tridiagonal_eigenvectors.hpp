@@ -99,11 +99,11 @@ class TridiagonalEigenvectors {
   TridiagonalEigenvectors(const Vector& d, const Vector& e, const Vector& lambda, const Real& groupTol)
       : m_d(d), m_e(e), m_lambda(lambda), m_groupTol(groupTol), m_order(static_cast<std::size_t>(d.size())) {
     const Real eps = Eigen::NumTraits<Real>::epsilon();
-    m_tnorm = d.cwiseAbs().maxCoeff() + (e.size() > 0 ? Real(2) * e.cwiseAbs().maxCoeff() : Real(0));
-    if (!(m_tnorm > Real(0))) m_tnorm = Real(1);
-    m_pivmin = eps * eps * m_tnorm;
+    Real tnorm = d.cwiseAbs().maxCoeff() + (e.size() > 0 ? Real(2) * e.cwiseAbs().maxCoeff() : Real(0));
+    if (!(tnorm > Real(0))) tnorm = Real(1);
+    m_pivmin = eps * eps * tnorm;
     // What rounding leaves in the residual of a vector of the group's subspace (twisted solve, orthogonalization).
-    m_residualTol = Real(16) * Real(d.size()) * eps * m_tnorm;
+    m_residualTol = Real(16) * Real(d.size()) * eps * tnorm;
   }
 
   /// U (n x n): column i the unit eigenvector of lambda(i).
@@ -227,7 +227,7 @@ class TridiagonalEigenvectors {
   const Vector& m_d;
   const Vector& m_e;
   const Vector& m_lambda;
-  Real m_groupTol, m_tnorm, m_pivmin, m_residualTol;
+  Real m_groupTol, m_pivmin, m_residualTol;
   Twisted<Real> m_twisted;
   Vector m_x;
   std::vector<Eigen::Index> m_order;

@@ -96,18 +96,6 @@ Real deflationTolerance(Real problemScale) {
   return Real(8) * std::numeric_limits<Real>::epsilon() * problemScale;
 }
 
-/// Largest real or imaginary part in magnitude: finite for every finite vector (the modulus of an entry may not
-/// be: |DBL_MAX + DBL_MAX i| overflows), and within sqrt(2) of the largest modulus.
-template <typename Derived>
-typename Derived::RealScalar largestComponent(const Eigen::MatrixBase<Derived>& v) {
-  using Real = typename Derived::RealScalar;
-  if (v.size() == 0) return Real(0);
-  if constexpr (Eigen::NumTraits<typename Derived::Scalar>::IsComplex)
-    return (std::max)(Real(v.real().cwiseAbs().maxCoeff()), Real(v.imag().cwiseAbs().maxCoeff()));
-  else
-    return Real(v.cwiseAbs().maxCoeff());
-}
-
 template <typename Real>
 Real maxAbs(const RealVec<Real>& v) {
   return v.size() ? v.cwiseAbs().maxCoeff() : Real(0);

@@ -59,8 +59,7 @@ typename Derived::RealScalar checkHermitian(const char* where, const Eigen::Matr
   const Eigen::Index n = A.rows();
   // Compared in units scaled by a power of two (exact) that bring the largest component to ~1: complex moduli and
   // differences of entries near the largest finite value would overflow (and an infinite tolerance pass anything).
-  const Real maxComponent = (std::max)(Real(A.real().cwiseAbs().maxCoeff()), Real(A.imag().cwiseAbs().maxCoeff()));
-  const Real s = powerOfTwoScale(maxComponent);
+  const Real s = powerOfTwoScale(largestComponent(A));
   const Real maxScaled = (A * s).cwiseAbs().maxCoeff();
   const Real tol = hermitianTolerance<Real>(n) * maxScaled;
   // Compare the lower triangle with the upper one tile by tile: reading A(c, r) along r is a strided walk that
