@@ -2,11 +2,13 @@
 // References: LapackEigenSolver (when the build has LAPACK) or Eigen in long double on the updated matrix.
 #include <dptz/updates.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <complex>
 #include <limits>
+#include <random>
 #include <string>
 #include <utility>
 
@@ -172,6 +174,38 @@ TEST(Updates, RankOneEigenvaluesBothSigns) {
     EXPECT_LE((x - referenceEigenvalues(Ar)).cwiseAbs().maxCoeff(), 10.0 * n * epsOf<double>() * norm2(Ar)) << rho;
   }
   EXPECT_EQ(dptz::rankOneEigenvalues(es.eigenvalues(), z, 0.0), es.eigenvalues());
+}
+
+// A weight of 1e-8 beside weights of order 1: the model of the root between 0.5 and 8 has a second zero within
+// rounding of the pole 8, which must not be taken for the root (it returned {0.39, 8, 8}). Then random problems
+// with one or two tiny weights, both signs of rho, against LAPACK on the dense matrix.
+TEST(Updates, RankOneRootBesideATinyWeight) {
+  VectorXd d(3), z(3);
+  d << 0, 0.5, 8;
+  for (double tiny : {1e-7, 1e-8, 1e-9, 1e-12, 1e-15}) {
+    z << 4, 2, tiny;
+    const MatrixXd A = MatrixXd(d.asDiagonal()) + 0.25 * z * z.transpose();
+    const VectorXd x = dptz::rankOneEigenvalues(d, z, 0.25);
+    EXPECT_LE((x - referenceEigenvalues(A)).cwiseAbs().maxCoeff(), 10.0 * 3 * epsOf<double>() * norm2(A)) << tiny;
+  }
+  std::mt19937_64 g(11);
+  std::normal_distribution<double> nd;
+  std::uniform_int_distribution<int> pick(0, 1 << 20);
+  double worst = 0;
+  for (int t = 0; t < 3000; ++t) {
+    const Index n = 2 + t % 7;
+    VectorXd dd(n), zz(n);
+    for (Index i = 0; i < n; ++i) dd(i) = nd(g), zz(i) = nd(g);
+    std::sort(dd.data(), dd.data() + n);
+    zz(pick(g) % n) = std::pow(10.0, -double(pick(g) % 17));
+    if (t % 3 == 0) zz(pick(g) % n) *= 1e-9;
+    const double rho = nd(g);
+    const MatrixXd A = MatrixXd(dd.asDiagonal()) + rho * zz * zz.transpose();
+    const double scale = (std::max)(norm2(A), std::abs(rho) * zz.squaredNorm());
+    const VectorXd x = dptz::rankOneEigenvalues(dd, zz, rho);
+    worst = (std::max)(worst, (x - referenceEigenvalues(A)).cwiseAbs().maxCoeff() / (n * epsOf<double>() * scale));
+  }
+  EXPECT_LE(worst, 10.0);
 }
 
 namespace {
@@ -670,6 +704,24 @@ TEST(Updates, RankOneWithSubnormalComplexVector) {
   EXPECT_EQ(up.matrix()(0, 0), expected);
   EXPECT_NEAR(up.eigenvalues()(0), expected.real(), 2 * std::numeric_limits<double>::denorm_min());
   EXPECT_EQ(up.updates(), 1);
+}
+
+// rho u u^* rounds in each entry: the updater forms the upper triangle and mirrors it, with a real diagonal, so the
+// kept matrix is exactly Hermitian (a subnormal rho left a non-real diagonal, and redecompose() rejected it).
+TEST(Updates, RankOneUpdateKeepsTheMatrixExactlyHermitian) {
+  using C = std::complex<double>;
+  dptz::EigenUpdater<MatrixXcd> tiny(MatrixXcd::Zero(1, 1));
+  tiny.rankOneUpdate(1.6578156345450149e-316, Eigen::VectorXcd::Constant(1, C(-7.75, -8)));
+  EXPECT_EQ(tiny.matrix()(0, 0).imag(), 0.0);
+  EXPECT_GT(tiny.matrix()(0, 0).real(), 0.0);
+  EXPECT_NO_THROW(tiny.redecompose());
+  const MatrixXcd A = dptz_test::randomHermitian<C>(7, 21);
+  dptz::EigenUpdater<MatrixXcd> up(A);
+  up.rankOneUpdate(0.37, dptz_test::randomHermitian<C>(7, 22).col(3));
+  EXPECT_TRUE(up.matrix() == MatrixXcd(up.matrix().adjoint()));
+  dptz::EigenUpdater<MatrixXd> real(dptz_test::randomHermitian<double>(7, 23));
+  real.rankOneUpdate(-1.3, dptz_test::randomHermitian<double>(7, 24).col(2));
+  EXPECT_TRUE(real.matrix() == MatrixXd(real.matrix().transpose()));
 }
 
 // rho subnormal (7.4e-316, exact, 28 bits) with ||z||^2 beyond the range: rho ||z||^2 = 4.75e301 is formed from

@@ -130,8 +130,10 @@ void run(Decoder& in) {
       violation(kTarget, what + " returned although the new eigenvalues (" + num(ref.norm()) +
                              " in magnitude) are not representable: it must throw and leave the updater unchanged");
     }
-    // The kept matrix: the exact update (append and remove exactly; rank-one to rounding of rho u u^*).
-    const LongReal entryTol = 4 * LongReal(kEps) * (up.matrix().cwiseAbs().maxCoeff() + next.cwiseAbs().maxCoeff());
+    // The kept matrix: the exact update (append and remove exactly; rank-one to rounding of rho u u^*, which is
+    // absolute, a few units of the smallest subnormal, where the products fall below the normal range).
+    const LongReal entryTol = 4 * LongReal(kEps) * (up.matrix().cwiseAbs().maxCoeff() + next.cwiseAbs().maxCoeff()) +
+                              4 * LongReal(std::numeric_limits<R>::denorm_min());
     if (up.matrix().rows() != next.rows() ||
         !(LongReal((up.matrix() - next).cwiseAbs().maxCoeff()) <= entryTol))
       violation(kTarget, what + ": matrix() is not the updated matrix");

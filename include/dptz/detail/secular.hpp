@@ -170,6 +170,19 @@ inline void poleSums(const Real* d, const Real* w, Eigen::Index m, Real dO, Real
   ds = (q0 + q1) + (q2 + q3);
 }
 
+/// The root among r1, r2 that a model increasing on (lo, hi) and equal to f at D = 0 has: inside (lo, hi), on the
+/// side of 0 that the sign of f gives, and of those the nearer to 0. The quadratic's other root lies outside
+/// (lo, hi) in exact arithmetic but can round to just inside an end when that pole's weight is tiny. NaN if none.
+template <typename Real>
+Real modelRoot(Real r1, Real r2, Real f, Real lo, Real hi) {
+  using std::abs;
+  auto valid = [&](Real r) { return r > lo && r < hi && (f < Real(0) ? r >= Real(0) : r <= Real(0)); };
+  if (valid(r1) && valid(r2)) return abs(r1) <= abs(r2) ? r1 : r2;
+  if (valid(r1)) return r1;
+  if (valid(r2)) return r2;
+  return std::numeric_limits<Real>::quiet_NaN();
+}
+
 /// The "middle way" step (as ?laed4) between poles at distances dL < 0 < dR from the current point, where
 /// f = value, dpsi / dphi = slopes of the left / right pole sums, b = slope of the linear part (split evenly):
 /// the zero of c + s1/(dL - D) + s2/(dR - D) matching f and the slopes; NaN when the quadratic has no root.
@@ -179,7 +192,7 @@ Real middleWayStep(Real f, Real dpsi, Real dphi, Real b, Real dL, Real dR) {
   const Real c = f - s1 / dL - s2 / dR;
   Real r1, r2;
   // c D^2 - (c (dL + dR) + s1 + s2) D + f dL dR = 0
-  if (solveQuadratic(c, -(c * (dL + dR) + s1 + s2), f * dL * dR, r1, r2) > 0) return (r1 > dL && r1 < dR) ? r1 : r2;
+  if (solveQuadratic(c, -(c * (dL + dR) + s1 + s2), f * dL * dR, r1, r2) > 0) return modelRoot(r1, r2, f, dL, dR);
   return std::numeric_limits<Real>::quiet_NaN();
 }
 
@@ -314,8 +327,10 @@ Real secularModelStep(const SecularFunction<Real>& f, const SecularValue<Real>& 
   const Real c = e.f - s / dp;
   Real r1, r2;
   // (c + b D)(dp - D) + s = 0  <=>  b D^2 + (c - b dp) D - (c dp + s) = 0
-  if (solveQuadratic(f.b, c - f.b * dp, -(c * dp + s), r1, r2) > 0)
-    return right ? (r1 > dp ? r1 : r2) : (r1 < dp ? r1 : r2);
+  if (solveQuadratic(f.b, c - f.b * dp, -(c * dp + s), r1, r2) > 0) {
+    const Real inf = std::numeric_limits<Real>::infinity();
+    return right ? modelRoot(r1, r2, e.f, dp, inf) : modelRoot(r1, r2, e.f, -inf, dp);
+  }
   return std::numeric_limits<Real>::quiet_NaN();
 }
 

@@ -537,35 +537,44 @@ bool unscaleEigenvalues(RealVec<Real>& values, int e) {
 }
 
 /// A + rho u u^* into out, entry by entry (scalar loops, not an Eigen outer product: Eigen's SSE pset1 of a stack
-/// std::complex<float> is a misaligned 8-byte load that UBSan reports). Where an entry overflows, the whole
-/// matrix is formed again in units scaled by 2^-e (e: exponent of max(||A||, |rho| max|u|^2)); returns false,
-/// with the entry in badRow / badCol, when the updated matrix itself is beyond the range.
+/// std::complex<float> is a misaligned 8-byte load that UBSan reports). The upper triangle is formed and mirrored,
+/// with a real diagonal, so the result is exactly Hermitian (u_r (rho conj(u_c)) rounds differently from
+/// conj(u_c (rho conj(u_r)))). Where an entry overflows, the matrix is formed again in units scaled by 2^-e
+/// (e: exponent of max(||A||, |rho| max|u|^2)); returns false, with the entry in badRow / badCol, when the updated
+/// matrix itself is beyond the range.
 template <typename Scalar, typename Real>
 bool rankOneUpdatedMatrix(const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>& A, const Real& rho,
                           const Eigen::Matrix<Scalar, Eigen::Dynamic, 1>& u, int e,
                           Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>& out, Eigen::Index& badRow,
                           Eigen::Index& badCol) {
+  using std::isfinite;
   const Eigen::Index n = A.rows();
-  out = A;
-  for (Eigen::Index c = 0; c < n; ++c) {
-    const Scalar s = rho * Eigen::numext::conj(u[c]);
-    for (Eigen::Index r = 0; r < n; ++r) out(r, c) += u[r] * s;
-  }
-  if (out.allFinite()) return true;
-  const int uExp = largestExponent({u.cwiseAbs().maxCoeff()});
-  const Eigen::Matrix<Scalar, Eigen::Dynamic, 1> uScaled = vectorTimesPowerOfTwo(u, -uExp);
-  const Real rhoScaled = timesPowerOfTwo(rho, 2 * uExp - e);
-  for (Eigen::Index c = 0; c < n; ++c) {
-    const Scalar s = rhoScaled * Eigen::numext::conj(uScaled[c]);
-    for (Eigen::Index r = 0; r < n; ++r) {
-      out(r, c) = scalarTimesPowerOfTwo(Scalar(scalarTimesPowerOfTwo(A(r, c), -e) + uScaled[r] * s), e);
-      using std::isfinite;
-      if (!isfinite(Eigen::numext::real(out(r, c))) || !isfinite(Eigen::numext::imag(out(r, c)))) {
-        badRow = r, badCol = c;
-        return false;
-      }
+  out.resize(n, n);
+  auto upper = [&](const Eigen::Matrix<Scalar, Eigen::Dynamic, 1>& v, Real r0, auto&& entry) {
+    for (Eigen::Index c = 0; c < n; ++c) {
+      const Scalar s = r0 * Eigen::numext::conj(v[c]);
+      for (Eigen::Index r = 0; r < c; ++r) out(r, c) = entry(r, c, v[r] * s);
+      out(c, c) = Scalar(Eigen::numext::real(entry(c, c, v[c] * s)));
     }
+  };
+  upper(u, rho, [&](Eigen::Index r, Eigen::Index c, const Scalar& t) { return Scalar(A(r, c) + t); });
+  bool finite = true;
+  for (Eigen::Index c = 0; c < n && finite; ++c) finite = out.col(c).head(c + 1).allFinite();
+  if (!finite) {
+    const int uExp = largestExponent({u.cwiseAbs().maxCoeff()});
+    const Eigen::Matrix<Scalar, Eigen::Dynamic, 1> uScaled = vectorTimesPowerOfTwo(u, -uExp);
+    upper(uScaled, timesPowerOfTwo(rho, 2 * uExp - e), [&](Eigen::Index r, Eigen::Index c, const Scalar& t) {
+      return scalarTimesPowerOfTwo(Scalar(scalarTimesPowerOfTwo(A(r, c), -e) + t), e);
+    });
+    for (Eigen::Index c = 0; c < n; ++c)
+      for (Eigen::Index r = 0; r <= c; ++r)
+        if (!isfinite(Eigen::numext::real(out(r, c))) || !isfinite(Eigen::numext::imag(out(r, c)))) {
+          badRow = r, badCol = c;
+          return false;
+        }
   }
+  for (Eigen::Index c = 0; c < n; ++c)
+    for (Eigen::Index r = 0; r < c; ++r) out(c, r) = Eigen::numext::conj(out(r, c));
   return true;
 }
 
