@@ -97,6 +97,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (es.info() != Eigen::Success) return 0;
     ref = es.eigenvalues();
     scale = M.cwiseAbs().rowwise().sum().maxCoeff();  // ||M||_inf >= ||M||_2
+    // rank-one: backward stable with respect to the data, max(||diag(lambda)||, |rho| ||z||^2) as documented (the
+    // sum can cancel: diag(-1, 0) + 0.25 [2, 1e-8]^T [2, 1e-8] has eigenvalues +-5e-9)
+    if (fn == 2 && n > 0)
+      scale = std::max({scale, std::fabs(LongReal(lambda(0))), std::fabs(LongReal(lambda(n - 1))),
+                        std::fabs(LongReal(c)) * z.cast<LongReal>().squaredNorm()});
   }
   const LongReal refNorm = ref.size() ? std::max(std::fabs(ref(0)), std::fabs(ref(ref.size() - 1))) : 0;
   const bool representable = refNorm < LongReal(DBL_MAX) * (1 - 1e-10L);
