@@ -29,6 +29,16 @@ struct State {
   }
 };
 
+/// A + rho u u^* formed in long double and rounded once (Inf where an entry is beyond the range): in double the
+/// product rho conj(u_c) u_r can overflow where the updated entry does not (M/2 - 1.25 DBL_MAX = -1.35e308).
+template <typename Scalar>
+Mat<Scalar> rankOneUpdated(const Mat<Scalar>& A, Real<Scalar> rho, const Vec<Scalar>& u) {
+  using L = std::conditional_t<Eigen::NumTraits<Scalar>::IsComplex, std::complex<LongReal>, LongReal>;
+  const Vec<L> ul = u.template cast<L>();
+  const Mat<L> B = A.template cast<L>() + LongReal(rho) * ul * ul.adjoint();
+  return B.template cast<Scalar>();
+}
+
 template <typename Scalar>
 void run(Decoder& in) {
   using Updater = dptz::EigenUpdater<Mat<Scalar>>;
@@ -103,9 +113,7 @@ void run(Decoder& in) {
       mustReject = !std::isfinite(rho) || !allFinite(u);
       describe("rankOneUpdate rho", double(rho)), describe("u", u);
       o = call(kTarget, "dptz::EigenUpdater::rankOneUpdate", [&] { up.rankOneUpdate(rho, u); });
-      if (!mustReject)
-        for (Index c = 0; c < n; ++c)
-          for (Index r = 0; r < n; ++r) next(r, c) += u(r) * (rho * Eigen::numext::conj(u(c)));
+      if (!mustReject) next = rankOneUpdated(A, rho, u);
     } else {
       describe("redecompose");
       o = call(kTarget, "dptz::EigenUpdater::redecompose", [&] { up.redecompose(); });
