@@ -464,6 +464,23 @@ TEST(EigenvectorsAbs2, ClusterToleranceOption) {
   expectInUnitRange<double>(dptz::eigenvectorsAbs2(A, o));
 }
 
+// The zero matrix with an infinite tolerance: one cluster, every entry 1/n, on every backend and on the rows path
+// (the absolute tolerance inf * ||A|| = inf * 0 was NaN).
+TEST(EigenvectorsAbs2, ZeroMatrixWithInfiniteToleranceIsOneCluster) {
+  for (dptz::Backend b : {dptz::Backend::Default, dptz::Backend::Eigen, dptz::Backend::Lapack}) {
+    if (b == dptz::Backend::Lapack && !dptz::hasLapack()) continue;
+    Abs2Options o;
+    o.backend = b;
+    o.clusterTolerance = std::numeric_limits<double>::infinity();
+    for (Index n = 1; n <= 5; ++n) {
+      const MatrixXd even = MatrixXd::Constant(n, n, 1.0 / double(n));
+      EXPECT_EQ(dptz::eigenvectorsAbs2(MatrixXd(MatrixXd::Zero(n, n)), o), even) << n;
+      EXPECT_EQ(dptz::eigenvectorsAbs2(Eigen::MatrixXcd(Eigen::MatrixXcd::Zero(n, n)), o), even) << n;
+      EXPECT_EQ(dptz::eigenvectorsAbs2(MatrixXd(MatrixXd::Zero(n, n)), std::vector<Index>{n - 1}, o), even.topRows(1));
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Extreme scales
 

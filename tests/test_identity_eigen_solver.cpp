@@ -366,6 +366,24 @@ TEST(IdentityEigenSolver, FixedTwoAndThreeUseTheClosedForm) {
   EXPECT_TRUE(e2.eigenvectorsAbs2().isApprox(Eigen::MatrixXd::Constant(2, 2, 0.5)));
 }
 
+// An infinite cluster tolerance on the zero matrix: one cluster and an infinite (not NaN) tolerance, dense and
+// fixed-size paths alike.
+TEST(IdentityEigenSolver, ZeroMatrixWithInfiniteTolerance) {
+  const double inf = std::numeric_limits<double>::infinity();
+  dptz::IdentityEigenSolver<Eigen::MatrixXd> dense;
+  dense.setClusterTolerance(inf).compute(Eigen::MatrixXd::Zero(4, 4), dptz::ComputeEigenvectorsAbs2);
+  ASSERT_EQ(dense.info(), Eigen::Success);
+  EXPECT_EQ(dense.clusters().size(), 1u);
+  EXPECT_EQ(dense.clusterTolerance(), inf);
+  EXPECT_EQ(Eigen::MatrixXd(dense.eigenvectorsAbs2()), Eigen::MatrixXd::Constant(4, 4, 0.25));
+  dptz::IdentityEigenSolver<Eigen::Matrix3d> fixed;
+  fixed.setClusterTolerance(inf).compute(Eigen::Matrix3d::Zero(), dptz::ComputeEigenvectorsAbs2);
+  ASSERT_EQ(fixed.info(), Eigen::Success);
+  EXPECT_EQ(fixed.clusters().size(), 1u);
+  EXPECT_EQ(fixed.clusterTolerance(), inf);
+  EXPECT_TRUE(fixed.eigenvectorsAbs2().isApprox(Eigen::Matrix3d::Constant(1.0 / 3)));
+}
+
 TEST(IdentityEigenSolverBadInput, FixedSizeSolverRejectsOtherSizes) {
   dptz::IdentityEigenSolver<Eigen::Matrix3d> es;
   DPTZ_EXPECT_INVALID(es.compute(MatrixXd::Identity(4, 4)),

@@ -102,6 +102,18 @@ TEST(TridiagonalAbs2, ScaleInvariantAndSignOfBetaIrrelevant) {
   EXPECT_LE((W - Wsmall).cwiseAbs().maxCoeff(), 1e-13);
 }
 
+// The zero matrix (beta = 0 splits it) with an infinite cluster tolerance: one cluster, entries 1/n (the absolute
+// tolerance inf * ||T|| = inf * 0 was NaN).
+TEST(TridiagonalAbs2, ZeroMatrixWithInfiniteToleranceIsOneCluster) {
+  dptz::Abs2Options o;
+  o.clusterTolerance = std::numeric_limits<double>::infinity();
+  for (Index n = 1; n <= 4; ++n) {
+    const MatrixXd W = dptz::tridiagonalEigenvectorsAbs2(VectorXd(VectorXd::Zero(n)), VectorXd(VectorXd::Zero(n - 1)),
+                                                         allRows(n), o);
+    EXPECT_EQ(W, MatrixXd::Constant(n, n, 1.0 / double(n))) << n;
+  }
+}
+
 TEST(TridiagonalAbs2, SplitMatrixUsesBlockSpectra) {
   // beta(3) = 0: two independent blocks; a repeated eigenvalue across the blocks.
   Jacobi J = randomJacobi(8, 5);

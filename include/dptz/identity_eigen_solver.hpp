@@ -11,6 +11,7 @@
 
 #include "detail/dense_identity.hpp"
 #include "detail/householder_rows.hpp"
+#include "detail/numerics.hpp"
 #include "detail/rotation_phases.hpp"
 #include "detail/spectrum.hpp"
 #include "detail/tridiagonal_eigenvectors.hpp"
@@ -266,9 +267,7 @@ class IdentityEigenSolver {
     m_pendingScale = RealScalar(1);
     reset();
     m_eivalues = small.eigenvalues();
-    const RealScalar rel =
-        m_relTol < 0 ? RealScalar(Size) * Eigen::NumTraits<RealScalar>::epsilon() : RealScalar(m_relTol);
-    m_tolUsed = rel * m_eivalues.cwiseAbs().maxCoeff();
+    m_tolUsed = detail::absoluteClusterTolerance(m_relTol, Size, RealScalar(m_eivalues.cwiseAbs().maxCoeff()));
     detail::findRuns(m_eivalues, m_tolUsed, m_clusters);
     if (abs2) {
       m_abs2 = small.eigenvectorsAbs2();

@@ -13,6 +13,7 @@
 
 #include "types.hpp"
 #include "detail/jacobi_matrix.hpp"
+#include "detail/numerics.hpp"
 #include "detail/spectrum.hpp"
 #include "detail/validate.hpp"
 #include "identity.hpp"
@@ -197,8 +198,8 @@ Eigen::Matrix<typename DA::RealScalar, Eigen::Dynamic, Eigen::Dynamic> tridiagon
   Vector lambda;
   if (!detail::jacobiEigenvalues<Real>(a, b, lapack, lambda))
     throw NumericalError(std::string(where) + ": eigenvalues of T did not converge");
-  const Real tol = options.clusterTolerance < 0 ? defaultClusterTolerance(lambda)
-                                                : Real(options.clusterTolerance) * lambda.cwiseAbs().maxCoeff();
+  const Real tol = detail::absoluteClusterTolerance(options.clusterTolerance, lambda.size(),
+                                                   Real(lambda.cwiseAbs().maxCoeff()));
   const std::vector<Cluster> clusters = findClusters(lambda, tol);
   // Off-diagonals whose square is below the pivot guard: T (nearly) splits, and its pieces may share eigenvalues.
   bool splits = false;

@@ -31,11 +31,14 @@ struct State {
 
 /// A + rho u u^* formed in long double and rounded once (Inf where an entry is beyond the range): in double the
 /// product rho conj(u_c) u_r can overflow where the updated entry does not (M/2 - 1.25 DBL_MAX = -1.35e308).
+/// magnitude: |A| + |rho| |u| |u|^T, the scale of each entry's rounding (the sum can cancel).
 template <typename Scalar>
-Mat<Scalar> rankOneUpdated(const Mat<Scalar>& A, Real<Scalar> rho, const Vec<Scalar>& u) {
+Mat<Scalar> rankOneUpdated(const Mat<Scalar>& A, Real<Scalar> rho, const Vec<Scalar>& u, Mat<LongReal>& magnitude) {
   using L = std::conditional_t<Eigen::NumTraits<Scalar>::IsComplex, std::complex<LongReal>, LongReal>;
   const Vec<L> ul = u.template cast<L>();
   const Mat<L> B = A.template cast<L>() + LongReal(rho) * ul * ul.adjoint();
+  const Vec<LongReal> ua = u.cwiseAbs().template cast<LongReal>();
+  magnitude = A.cwiseAbs().template cast<LongReal>() + std::fabs(LongReal(rho)) * ua * ua.transpose();
   return B.template cast<Scalar>();
 }
 
@@ -72,6 +75,7 @@ void run(Decoder& in) {
     const Index n = up.rows();
     const int op = in.range(0, 3);
     Mat<Scalar> next = A;
+    Mat<LongReal> magnitude = Mat<LongReal>::Zero(n, n);  // scale of each entry's rounding (rank-one only)
     bool mustReject = false;
     Outcome o = Outcome::Ok;
     if (op == 0) {
@@ -113,7 +117,7 @@ void run(Decoder& in) {
       mustReject = !std::isfinite(rho) || !allFinite(u);
       describe("rankOneUpdate rho", double(rho)), describe("u", u);
       o = call(kTarget, "dptz::EigenUpdater::rankOneUpdate", [&] { up.rankOneUpdate(rho, u); });
-      if (!mustReject) next = rankOneUpdated(A, rho, u);
+      if (!mustReject) next = rankOneUpdated(A, rho, u, magnitude);
     } else {
       describe("redecompose");
       o = call(kTarget, "dptz::EigenUpdater::redecompose", [&] { up.redecompose(); });
@@ -138,12 +142,16 @@ void run(Decoder& in) {
       violation(kTarget, what + " returned although the new eigenvalues (" + num(ref.norm()) +
                              " in magnitude) are not representable: it must throw and leave the updater unchanged");
     }
-    // The kept matrix: the exact update (append and remove exactly; rank-one to rounding of rho u u^*, which is
-    // absolute, a few units of the smallest subnormal, where the products fall below the normal range).
-    const LongReal entryTol = 4 * LongReal(kEps) * (up.matrix().cwiseAbs().maxCoeff() + next.cwiseAbs().maxCoeff()) +
-                              4 * LongReal(std::numeric_limits<R>::denorm_min());
-    if (up.matrix().rows() != next.rows() ||
-        !(LongReal((up.matrix() - next).cwiseAbs().maxCoeff()) <= entryTol))
+    // The kept matrix: the exact update (append and remove exactly; rank-one to the rounding of A_rc + rho u_r u_c^*,
+    // relative to |A_rc| + |rho u_r u_c| since the sum can cancel, and absolute, a few units of the smallest
+    // subnormal, where the products fall below the normal range).
+    const LongReal maxTol = 4 * LongReal(kEps) * (up.matrix().cwiseAbs().maxCoeff() + next.cwiseAbs().maxCoeff()) +
+                            4 * LongReal(std::numeric_limits<R>::denorm_min());
+    if (up.matrix().rows() != next.rows())
+      violation(kTarget, what + ": matrix() is not the updated matrix");
+    if (magnitude.rows() != next.rows()) magnitude = Mat<LongReal>::Zero(next.rows(), next.cols());
+    const Mat<LongReal> entryErr = (up.matrix() - next).cwiseAbs().template cast<LongReal>();
+    if (!(entryErr.array() <= maxTol + 4 * LongReal(kEps) * magnitude.array()).all())
       violation(kTarget, what + ": matrix() is not the updated matrix");
     A = up.matrix();
     if (!ref.representable()) return;  // at the edge of the range: either outcome

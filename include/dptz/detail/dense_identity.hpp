@@ -203,7 +203,7 @@ struct DenseIdentity {
   /// Clusters of lambda: eigenvalues closer than relTol * max|lambda| (negative relTol: n eps max|lambda|).
   void setClusters(double relTol) {
     const Real norm = lambda.size() ? lambda.cwiseAbs().maxCoeff() : Real(0);
-    clusterTol = relTol < 0 ? Real(lambda.size()) * Eigen::NumTraits<Real>::epsilon() * norm : Real(relTol) * norm;
+    clusterTol = absoluteClusterTolerance(relTol, lambda.size(), norm);
     findRuns(lambda, clusterTol, clusters);
     // Rows from the tridiagonal form take the characteristic-polynomial sweep only where every gap exceeds
     // kSweepGap ||A||. Both forms give each entry to ~eps ||A|| / gap, but the sweep evaluates a close pair's

@@ -19,6 +19,15 @@ Real clamp01(const Real& x) {
   return x < Real(0) ? Real(0) : (x > Real(1) ? Real(1) : x);
 }
 
+/// The absolute cluster tolerance for a relative one (negative: the default n eps) and norm = max|lambda|. An
+/// infinite relative tolerance stays infinite, one cluster, also for the zero matrix (where inf * 0 is NaN).
+template <typename Real>
+Real absoluteClusterTolerance(double relTol, Eigen::Index n, const Real& norm) {
+  if (relTol < 0) return Real(n) * std::numeric_limits<Real>::epsilon() * norm;
+  if (relTol == std::numeric_limits<double>::infinity()) return std::numeric_limits<Real>::infinity();
+  return Real(relTol) * norm;
+}
+
 /// Ascending runs of lambda whose consecutive gaps are <= tol, as (first, size) pairs into out (storage reused).
 template <typename Vector, typename ClusterT>
 void findRuns(const Vector& lambda, typename Vector::Scalar tol, std::vector<ClusterT>& out) {
