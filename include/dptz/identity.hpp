@@ -28,7 +28,7 @@ typename Derived::RealScalar defaultClusterTolerance(const Eigen::MatrixBase<Der
   using std::abs;
   if (lambda.size() == 0) return Real(0);
   const Real norm = (std::max)(Real(abs(lambda.coeff(0))), Real(abs(lambda.coeff(lambda.size() - 1))));
-  return Real(lambda.size()) * Eigen::NumTraits<Real>::epsilon() * norm;
+  return detail::absoluteClusterTolerance(-1.0, lambda.size(), norm);
 }
 
 /// Runs of ascending eigenvalues whose consecutive gaps are <= tol: every eigenvalue is in exactly one cluster, a
