@@ -4,6 +4,7 @@
 #include <dptz/eigenvectors_abs2.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <complex>
 #include <cstdio>
 #include <cstdlib>
@@ -710,4 +711,59 @@ TEST(Small, InfiniteClusterToleranceIsOneCluster) {
   }
   const Eigen::Matrix2f Wf = dptz::smallEigenvectorsAbs2(Eigen::Matrix2f::Zero().eval(), 1e300);
   EXPECT_LE((Wf.array() - 0.5f).abs().maxCoeff(), 1e-7f);
+}
+
+namespace {
+
+/// Eigenvectors of V^*V = I to a few eps, rows and columns of |V|^2 summing to 1, and |V|^2 = the squared moduli of
+/// the eigenvectors, for one matrix and cluster tolerance.
+template <typename M>
+void expectUnitPair(const M& A, typename M::RealScalar tol, const std::string& what) {
+  using Real = typename M::RealScalar;
+  constexpr int N = M::RowsAtCompileTime;
+  const double eps = double(std::numeric_limits<Real>::epsilon());
+  dptz::SmallEigenSolver<M> es;
+  es.setClusterTolerance(tol);
+  es.compute(A, Eigen::ComputeEigenvectors);
+  ASSERT_EQ(es.info(), Eigen::Success) << what;
+  const M V = es.eigenvectors();
+  EXPECT_LE((V.adjoint() * V - M::Identity()).norm(), 4 * N * eps) << what << "\n" << V;
+  expectStochastic(es.eigenvectorsAbs2(), 4 * N * eps, what.c_str());
+  if (tol >= 0) {
+    EXPECT_LE((es.eigenvectorsAbs2() - V.cwiseAbs2()).cwiseAbs().maxCoeff(), 4 * N * eps) << what;
+  }
+}
+
+}  // namespace
+
+// A nearly degenerate pair far below the matrix's norm (here 1e161 next to a coupling of 4.25, or a nearly scalar
+// 2x2): the pair's 2x2 part is tiny in the kernels' units and its squares would be subnormal; its eigenvectors must
+// still have unit length (a row of |V|^2 summed to 1.000057 when they were formed there).
+TEST(Small, PairFarBelowTheNormKeepsUnitEigenvectors) {
+  Eigen::Matrix3cd A = Eigen::Matrix3cd::Zero();
+  A(0, 1) = {4.25, 4.25}, A(1, 0) = std::conj(A(0, 1)), A(2, 2) = 1.221763844204417e+161;
+  for (double tol : {-1.0, 1e-310, 0.0}) expectUnitPair(A, tol, "3x3 complex, tol " + std::to_string(tol));
+  for (double s : {1e-150, 1e-155, 1e-160, 1e-300, 1e-315, 4e-322}) {
+    for (double tol : {-1.0, 0.0}) {
+      const std::string what = "scale " + std::to_string(std::log10(s)) + ", tol " + std::to_string(tol);
+      Eigen::Matrix2cd B;
+      B << 1, std::complex<double>(s, s), std::complex<double>(s, -s), 1 + 0.5 * s;
+      expectUnitPair(B, tol, "2x2 complex " + what);
+      Eigen::Matrix3d C;
+      C << 3, 0, 0, 0, 2, s, 0, s, 2;
+      expectUnitPair(C, tol, "3x3 real " + what);
+      Eigen::Matrix3cd D = Eigen::Matrix3cd::Zero();
+      D(0, 1) = {s, 3 * s}, D(1, 0) = std::conj(D(0, 1)), D(2, 2) = -1;
+      expectUnitPair(D, tol, "3x3 complex " + what);
+    }
+  }
+  // Not 1e-45f: that coupling is one subnormal bit, lost when the kernels divide the matrix by its norm.
+  for (float s : {1e-20f, 1e-25f, 1e-35f, 1e-40f}) {
+    Eigen::Matrix2cf B;
+    B << 1, std::complex<float>(s, s), std::complex<float>(s, -s), 1;
+    expectUnitPair(B, 0.0f, "2x2 complex float, scale " + std::to_string(std::log10(s)));
+    Eigen::Matrix3f C;
+    C << 3, 0, 0, 0, 2, s, 0, s, 2;
+    expectUnitPair(C, 0.0f, "3x3 float, scale " + std::to_string(std::log10(s)));
+  }
 }

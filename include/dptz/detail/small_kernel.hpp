@@ -189,6 +189,9 @@ struct Limits {
   static constexpr T prescale = T(1) / (eps * eps);                      // power of two
   static constexpr T negligible = std::numeric_limits<T>::min() / eps;  // B' relative to A' below this: B' = 0
   static constexpr T largest = std::numeric_limits<T>::max();
+  // pairUpscale: components below pairTiny have squares near the subnormal range; pairUp lifts them (powers of two)
+  static constexpr T pairTiny = T(std::is_same<T, float>::value ? 0x1p-60 : 0x1p-500);
+  static constexpr T pairUp = T(std::is_same<T, float>::value ? 0x1p100 : 0x1p900);
 };
 
 /// Hermitian tolerance of the input screen, relative to max|A_ij|: 100 n eps (as detail/validate.hpp).
@@ -257,6 +260,15 @@ DPTZ_FORCE_INLINE Herm3<RealOf<typename M::Scalar>> load3(const M& A) {
           re(A.coeff(2, 0)), im(A.coeff(2, 0)),  re(A.coeff(2, 1)), im(A.coeff(2, 1))};
 }
 
+/// Factor for the squares of a traceless 2x2 pair [[h, conj z], [z, -h]] whose largest component m is tiny (a nearly
+/// degenerate pair of a matrix scaled to norm 1): h^2 and |z|^2 would be subnormal and keep few bits, which breaks
+/// the unit length of the pair's eigenvectors. They are formed on (h, z) times pairUp, an exact power of two (the
+/// result is scale-invariant), so every square stays normal and finite: 1 unless m < pairTiny.
+template <typename T>
+DPTZ_FORCE_INLINE T pairUpscale(T m) {
+  return select(m < Limits<T>::pairTiny, Limits<T>::pairUp, T(1));
+}
+
 /// 2x2 Hermitian [[h, conj z], [z, -h]] (traceless, rad = sqrt(h^2 + |z|^2), e = rad + |h|): unit eigenvector of +rad
 /// as (x, y), chosen without cancellation; (0, 1) for the zero matrix.
 template <typename T, bool Cx>
@@ -279,17 +291,22 @@ DPTZ_FORCE_INLINE void kernel2(const Herm2<T>& in, T relTol, Result<T, 2>& out) 
   const Scale<T> sc =
       scaleOf(max2(max2(absT(in.d0), absT(in.d1)), max2(absT(in.re), Cx ? absT(in.im) : T(0))));
   const T a0 = (in.d0 * sc.prescale) * sc.inverse, a1 = (in.d1 * sc.prescale) * sc.inverse;
-  const Cplx<T, Cx> z = cplx<T, Cx>((in.re * sc.prescale) * sc.inverse, (in.im * sc.prescale) * sc.inverse);
-  const T mean = (a0 + a1) * T(0.5), h = (a0 - a1) * T(0.5);
+  const Cplx<T, Cx> z1 = cplx<T, Cx>((in.re * sc.prescale) * sc.inverse, (in.im * sc.prescale) * sc.inverse);
+  const T mean = (a0 + a1) * T(0.5), h1 = (a0 - a1) * T(0.5);
+  // h, z, zz, e: the traceless part in up-scaled units (pairUpscale); rad back in A' units
+  const T up = pairUpscale(max2(absT(h1), max2(absT(z1.re), absT(z1.im))));
+  const T h = h1 * up;
+  const Cplx<T, Cx> z = up * z1;
   const T zz = abs2(z);
-  const T rad = sqrtPos(h * h + zz);
+  const T radUp = sqrtPos(h * h + zz);
+  const T rad = radUp / up;
   const T lo = mean - rad, hi = mean + rad;
   out.lambda[0] = lo * sc.back;
   out.lambda[1] = hi * sc.back;
   const T norm = max2(absT(lo), absT(hi));
   const T tol = (relTol < T(0) ? T(2) * L::eps : relTol) * norm;
   const bool cluster = T(2) * rad <= tol;
-  const T e = rad + absT(h);
+  const T e = radUp + absT(h);
   const T smallPart = select(e > T(0), zz / (e > T(0) ? e : T(1)), T(0));
   const bool pos = h >= T(0);
   const T x = select(pos, e, smallPart), y = select(pos, smallPart, e);  // |v_hi(0)|^2, |v_hi(1)|^2 up to 1/(x + y)
@@ -449,7 +466,9 @@ DPTZ_FORCE_INLINE FarVector3<T, Cx> farVector(const Shifted3<T, Cx>& s, T lf) {
 template <typename T, bool Cx>
 struct Pair3 {
   Cplx<T, Cx> u0, u1, u2, w0, w1, w2;
-  T mid, halfDiff, rad;  // mid = (ra + rc) / 2, halfDiff = (ra - rc) / 2
+  T mid, rad;  // mid = (ra + rc) / 2
+  // the traceless part in up-scaled units (pairUpscale): halfDiff = up (ra - rc) / 2, rb = up u^* B' w, radUp = up rad
+  T halfDiff, radUp;
   Cplx<T, Cx> rb;
   T rbAbs2;
 };
@@ -478,9 +497,12 @@ DPTZ_FORCE_INLINE Pair3<T, Cx> restrictToComplement(const Shifted3<T, Cx>& s, co
   const C bu2 = s.z20 * u0 + s.z21 * u1 + s.b2 * u2;
   const T ra = reDot(u0, bu0) + reDot(u1, bu1) + reDot(u2, bu2);
   const T rc = reDot(w0, bw0) + reDot(w1, bw1) + reDot(w2, bw2);
-  pr.rb = conjugate(u0) * bw0 + conjugate(u1) * bw1 + conjugate(u2) * bw2;  // u^* (B' w)
-  pr.mid = (ra + rc) * T(0.5), pr.halfDiff = (ra - rc) * T(0.5), pr.rbAbs2 = abs2(pr.rb);
-  pr.rad = sqrtPos(pr.halfDiff * pr.halfDiff + pr.rbAbs2);
+  const C rb = conjugate(u0) * bw0 + conjugate(u1) * bw1 + conjugate(u2) * bw2;  // u^* (B' w)
+  const T hd = (ra - rc) * T(0.5);
+  const T up = pairUpscale(max2(absT(hd), max2(absT(rb.re), absT(rb.im))));
+  pr.mid = (ra + rc) * T(0.5), pr.halfDiff = hd * up, pr.rb = up * rb, pr.rbAbs2 = abs2(pr.rb);
+  pr.radUp = sqrtPos(pr.halfDiff * pr.halfDiff + pr.rbAbs2);
+  pr.rad = pr.radUp / up;
   pr.u0 = u0, pr.u1 = u1, pr.u2 = u2, pr.w0 = w0, pr.w1 = w1, pr.w2 = w2;
   return pr;
 }
@@ -500,7 +522,7 @@ DPTZ_FORCE_INLINE void identityColumn(const Shifted3<T, Cx>& s, T l, T (&w)[3]) 
 template <typename T, bool Cx>
 DPTZ_FORCE_INLINE void pairVectors(const Pair3<T, Cx>& pr, const FarVector3<T, Cx>& fv, Cplx<T, Cx> (&vec)[3][3]) {
   Cplx<T, Cx> x, y;
-  topVector2<T, Cx>(pr.halfDiff, conjugate(pr.rb), pr.rbAbs2, pr.rad + absT(pr.halfDiff), x, y);
+  topVector2<T, Cx>(pr.halfDiff, conjugate(pr.rb), pr.rbAbs2, pr.radUp + absT(pr.halfDiff), x, y);
   const Cplx<T, Cx> lx = -conjugate(y), ly = conjugate(x);
   vec[0][0] = lx * pr.u0 + ly * pr.w0, vec[0][1] = x * pr.u0 + y * pr.w0, vec[0][2] = fv.v0;
   vec[1][0] = lx * pr.u1 + ly * pr.w1, vec[1][1] = x * pr.u1 + y * pr.w1, vec[1][2] = fv.v1;
