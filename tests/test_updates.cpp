@@ -724,6 +724,41 @@ TEST(Updates, RankOneUpdateKeepsTheMatrixExactlyHermitian) {
   EXPECT_TRUE(real.matrix() == MatrixXd(real.matrix().transpose()));
 }
 
+// A subnormal rho: the kept matrix is A + rho u u^* rounded once per entry. Formed as u_r (rho conj(u_c)), the inner
+// product rounds to the subnormal grid first and |u_r| multiplies that error (11 units of 4.9e-324 here).
+TEST(Updates, SubnormalRhoEntriesRoundedOnce) {
+  using C = std::complex<double>;
+  using LC = std::complex<long double>;
+  const double unit = std::numeric_limits<double>::denorm_min();
+  for (const double rho : {1.7383e-312, -3.1e-320, 2.5e-300}) {
+    Eigen::VectorXcd u(3);
+    u << C(-11, 3), C(0.5, 1), C(-7.25e5, 1e-3);
+    const MatrixXcd A = MatrixXcd::Zero(3, 3);
+    dptz::EigenUpdater<MatrixXcd> up(A);
+    up.rankOneUpdate(rho, u);
+    for (Eigen::Index c = 0; c < 3; ++c)
+      for (Eigen::Index r = 0; r < 3; ++r) {
+        const LC exact = LC(u(r)) * (LC(rho) * std::conj(LC(u(c))));
+        const C got = up.matrix()(r, c);
+        // One rounding: half a unit of the subnormal grid, or a relative eps where the entry is normal.
+        const long double tol = unit + 2 * epsOf<double>() * std::abs(exact);
+        EXPECT_LE(std::fabs((long double)got.real() - exact.real()), tol) << rho << " " << r << c;
+        EXPECT_LE(std::fabs((long double)got.imag() - exact.imag()), r == c ? 0.0L : tol) << rho << " " << r << c;
+      }
+    EXPECT_TRUE(up.matrix() == MatrixXcd(up.matrix().adjoint()));
+    dptz::EigenUpdater<MatrixXd> real(MatrixXd::Identity(3, 3) * 1e-310);
+    const VectorXd v = u.real();
+    real.rankOneUpdate(rho, v);
+    for (Eigen::Index c = 0; c < 3; ++c)
+      for (Eigen::Index r = 0; r < 3; ++r) {
+        const long double exact =
+            (r == c ? (long double)1e-310 : 0.0L) + (long double)v(r) * (long double)rho * (long double)v(c);
+        EXPECT_LE(std::fabs((long double)real.matrix()(r, c) - exact), 1.5L * unit + 2 * epsOf<double>() * std::fabs(exact))
+            << rho << " " << r << c;
+      }
+  }
+}
+
 // rho subnormal (7.4e-316, exact, 28 bits) with ||z||^2 beyond the range: rho ||z||^2 = 4.75e301 is formed from
 // mantissas and exponents; multiplying rho by zMant^2 first rounded to the subnormal grid (relative error 6.7e-9).
 TEST(Updates, SubnormalRhoTimesHugeZKeepsRelativeAccuracy) {

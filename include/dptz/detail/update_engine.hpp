@@ -536,6 +536,39 @@ bool unscaleEigenvalues(RealVec<Real>& values, int e) {
   return values.allFinite();
 }
 
+/// Largest exponent of the real and imaginary parts of x (0 for x = 0 and for types without a binary exponent).
+template <typename Scalar>
+int scalarExponent(const Scalar& x) {
+  using std::abs;
+  return largestExponent({abs(Eigen::numext::real(x)), abs(Eigen::numext::imag(x))});
+}
+
+/// Whether rho conj(u_c) may lose bits to the subnormal range (rho and u_c nonzero, the product under
+/// DBL_MIN / eps); false for types without a fixed exponent range.
+template <typename Scalar, typename Real>
+bool productBelowNormalRange(const Real& rho, const Scalar& uc) {
+  if constexpr (std::is_floating_point<Real>::value) {
+    using std::abs;
+    const Real m = (std::max)(abs(Eigen::numext::real(uc)), abs(Eigen::numext::imag(uc)));
+    return rho != Real(0) && m > Real(0) &&
+           abs(rho) * m < (std::numeric_limits<Real>::min)() / std::numeric_limits<Real>::epsilon();
+  } else {
+    (void)rho, (void)uc;
+    return false;
+  }
+}
+
+/// rho u_r conj(u_c) rounded to the subnormal grid once: each factor is brought to magnitude about 1 by a power of two
+/// (exact), the product formed there and scaled back in one step. Formed directly, rho conj(u_c) would round to the
+/// subnormal grid first and u_r multiply that error.
+template <typename Scalar, typename Real>
+Scalar productRoundedOnce(const Real& rho, const Scalar& ur, const Scalar& uc) {
+  const int er = scalarExponent(rho), e1 = scalarExponent(ur), e2 = scalarExponent(uc);
+  const Scalar t = timesPowerOfTwo(rho, -er) * scalarTimesPowerOfTwo(ur, -e1) *
+                   Eigen::numext::conj(scalarTimesPowerOfTwo(uc, -e2));
+  return scalarTimesPowerOfTwo(t, er + e1 + e2);
+}
+
 /// A + rho u u^* into out, entry by entry (scalar loops, not an Eigen outer product: Eigen's SSE pset1 of a stack
 /// std::complex<float> is a misaligned 8-byte load that UBSan reports). The upper triangle is formed and mirrored,
 /// with a real diagonal, so the result is exactly Hermitian (u_r (rho conj(u_c)) rounds differently from
@@ -553,6 +586,11 @@ bool rankOneUpdatedMatrix(const Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dyn
   auto upper = [&](const Eigen::Matrix<Scalar, Eigen::Dynamic, 1>& v, Real r0, auto&& entry) {
     for (Eigen::Index c = 0; c < n; ++c) {
       const Scalar s = r0 * Eigen::numext::conj(v[c]);
+      if (productBelowNormalRange(r0, v[c])) {
+        for (Eigen::Index r = 0; r < c; ++r) out(r, c) = entry(r, c, productRoundedOnce(r0, v[r], v[c]));
+        out(c, c) = Scalar(Eigen::numext::real(entry(c, c, productRoundedOnce(r0, v[c], v[c]))));
+        continue;
+      }
       for (Eigen::Index r = 0; r < c; ++r) out(r, c) = entry(r, c, v[r] * s);
       out(c, c) = Scalar(Eigen::numext::real(entry(c, c, v[c] * s)));
     }
