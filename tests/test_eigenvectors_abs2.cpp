@@ -749,6 +749,79 @@ TEST(EigenvectorsAbs2, CorrectionKeepsEntriesNonNegative) {
   }
 }
 
+// 1 beside a pair 1.9e-9 above it (a cluster) and a triple 3.9e-3 away. Summed member by member, the first three
+// columns' row sums were 5.9e-8 off (the pair's shared value and the single eigenvalue's entry each carry
+// eps / 1.9e-9); the cluster formula over the three has error width / gap = 5e-7. The group formula (a divided
+// difference over the three eigenvalues) is accurate to eps / gap.
+TEST(EigenvectorsAbs2, GroupOfAClusterAndANearEigenvalueKeepsItsSum) {
+  MatrixXd A(6, 6);
+  A << 1.0013020843681364, 0.0013020837472543789, 0.0013020837472544344, 4.1392109184634762e-10, 4.1392109184634762e-10, 4.1392109184634762e-10,
+      0.0013020837472543789, 1.0013020849890182, 0.0013020831263726995, -2.0696061531211285e-10, -2.0696062918990066e-10, -2.0696064306768847e-10,
+      0.0013020837472544344, 0.0013020831263726995, 1.0013020849890182, -2.0696064306768847e-10, -2.0696064306768847e-10, -2.0696064306768847e-10,
+      4.1392109184634762e-10, -2.0696061531211285e-10, -2.0696064306768847e-10, 1.0026041683223514, -0.0013020835402939857, -0.0013020835402939857,
+      4.1392109184634762e-10, -2.0696062918990066e-10, -2.0696064306768847e-10, -0.0013020835402939857, 1.0026041683223512, -0.0013020835402939857,
+      4.1392109184634762e-10, -2.0696064306768847e-10, -2.0696064306768847e-10, -0.0013020835402939857, -0.0013020835402939857, 1.0026041683223514;
+  const MatrixXd ref = dptz_test::referenceAbs2LongDouble(A);
+  for (dptz::Backend backend : {dptz::Backend::Eigen, dptz::Backend::Default}) {
+    dptz::Abs2Options options;
+    options.backend = backend;
+    const MatrixXd W = dptz::eigenvectorsAbs2(A, options);
+    expectInUnitRange(W);
+    expectColumnSumsOne(W);
+    EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-13);
+    const VectorXd low = W.leftCols(3).rowwise().sum(), refLow = ref.leftCols(3).rowwise().sum();
+    EXPECT_LE((low - refLow).cwiseAbs().maxCoeff(), 1e-12);
+  }
+}
+
+// A fourfold cluster at DBL_MIN scale (width 6 eps) 6.1e-5 below six eigenvalues with inner gaps of 7e-12: the
+// six members' columns, evaluated one by one, are balanced; blending toward an even spread over all ten columns
+// moved the accurately summed cluster's row sums by 0.02 (one common scale factor over all ten, by 1e-7). Spread
+// and scaling now stay within each piece (the cluster, the group summed by its formula).
+TEST(EigenvectorsAbs2, AccurateClusterKeepsItsSumBesideABalancedGroup) {
+  const double diagonal[] = {2.2250926862254893e-308, 2.2250886365514777e-308, 2.2250960827262726e-308, 2.2251042473916174e-308, 2.2252068548101439e-308, 2.2252085827506672e-308, 2.2251801422193547e-308, 2.2251839485663341e-308, 2.2251880049517808e-308, 2.2252042505081631e-308};
+  const std::complex<double> lower[] = {
+      {1.6672246636881268e-313, -5.2253858231221539e-315}, {1.4827032267489115e-313, -1.4092212386930858e-313},
+      {2.062394466311619e-313, -1.2116363373566365e-313}, {3.7704089343378668e-314, -4.0287403794953078e-314},
+      {3.1307310721382785e-314, -1.3900691993424449e-314}, {1.058543845629516e-313, -1.4411204127610595e-313},
+      {6.3228897998329536e-314, -1.5444334909423127e-313}, {5.0127335828595433e-314, -1.4472346164311196e-313},
+      {4.8712660935795423e-314, -5.9107155491177974e-314}, {1.3520685812943741e-313, -1.2067375380903331e-313},
+      {1.8599107657582728e-313, -1.0156843690266106e-313}, {3.4505700044732368e-314, -3.4628715019087402e-314},
+      {2.8108921422736485e-314, -1.1440392516205074e-314}, {9.7735396329629171e-314, -1.2467567549105217e-313},
+      {6.0276575910824314e-314, -1.3500722869676181e-313}, {4.8405169704927036e-314, -1.2676372903835295e-313},
+      {4.477628427999649e-314, -5.0988378678426716e-314}, {2.5310462571885631e-313, 5.8948883789768793e-314},
+      {5.9846784559302547e-314, -3.5059267493558557e-315}, {3.5059267414508053e-314, 1.2486019798222866e-314},
+      {1.9122677608353491e-313, -3.4259670086140986e-314}, {1.6539154348332982e-313, -7.4300105815357641e-314},
+      {1.4779875830522436e-313, -7.6451875397382691e-314}, {8.2602403579052078e-314, -1.008696513323974e-314},
+      {6.7227682971198049e-314, -1.9866918210118368e-314}, {4.3239763139948653e-314, 4.9205989494980952e-315},
+      {2.086949022937301e-313, -8.9739423065721123e-314}, {1.6865139913818862e-313, -1.2848751742162881e-313},
+      {1.4804478204846992e-313, -1.2627168157656512e-313}, {9.1397745137315751e-314, -3.339769556189937e-314},
+      {-1.6071055073982769e-314, -6.8070383678393384e-315}, {-9.0465137135598499e-314, 1.0794593396560199e-314},
+      {-7.9470684229872752e-314, 3.0249611691347987e-314}, {-7.129539939997687e-314, 3.1740550690637775e-314},
+      {-3.8950697342435398e-314, 2.4570760447262138e-315}, {-4.9099288597895535e-314, 2.8073998481492013e-314},
+      {-3.810403817140427e-314, 3.6533152868476094e-314}, {-3.3069786969403465e-314, 3.5406020392072187e-314},
+      {-2.1670605140647288e-314, 1.0835302577734629e-314}, {-2.6733245390724924e-313, 6.6823043696379057e-314},
+      {-2.4159876036930348e-313, 7.4759469703262745e-314}, {-1.2627759691584833e-313, -7.0489886682920023e-315},
+      {-2.3568216070486315e-313, 1.3010654234178351e-314}, {-1.1274571229872646e-313, -3.4963657831690721e-314},
+      {-1.015496321564796e-313, -3.7743754593487373e-314}};
+  Eigen::MatrixXcd A(10, 10);
+  for (Index c = 0, k = 0; c < 10; ++c) {
+    A(c, c) = diagonal[c];
+    for (Index r = c + 1; r < 10; ++r, ++k) A(r, c) = lower[k], A(c, r) = std::conj(lower[k]);
+  }
+  const MatrixXd ref = dptz_test::referenceAbs2LongDouble(Eigen::MatrixXcd(A * std::ldexp(1.0, 1022)));
+  for (dptz::Backend backend : {dptz::Backend::Eigen, dptz::Backend::Default}) {
+    dptz::Abs2Options options;
+    options.backend = backend;
+    const MatrixXd W = dptz::eigenvectorsAbs2(A, options);
+    expectInUnitRange(W);
+    expectColumnSumsOne(W);
+    EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-13);
+    const VectorXd low = W.leftCols(4).rowwise().sum(), refLow = ref.leftCols(4).rowwise().sum();
+    EXPECT_LE((low - refLow).cwiseAbs().maxCoeff(), 1e-10);
+  }
+}
+
 TEST(EigenvectorsAbs2, NearlyDegeneratePairs) {
   // A close pair (gap 1e-5 .. 1e-10) and an exactly double eigenvalue. The pair's projector diagonal (the row sums
   // over the pair) is well conditioned even when the single entries are not (their error is eps ||A|| / gap).

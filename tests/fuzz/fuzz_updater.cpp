@@ -37,7 +37,7 @@ Mat<Scalar> rankOneUpdated(const Mat<Scalar>& A, Real<Scalar> rho, const Vec<Sca
   using L = std::conditional_t<Eigen::NumTraits<Scalar>::IsComplex, std::complex<LongReal>, LongReal>;
   const Vec<L> ul = u.template cast<L>();
   const Mat<L> B = A.template cast<L>() + LongReal(rho) * ul * ul.adjoint();
-  const Vec<LongReal> ua = u.cwiseAbs().template cast<LongReal>();
+  const Vec<LongReal> ua = ul.cwiseAbs();  // in long double: |u_k| of a double u can overflow (then 0 * inf)
   magnitude = A.cwiseAbs().template cast<LongReal>() + std::fabs(LongReal(rho)) * ua * ua.transpose();
   return B.template cast<Scalar>();
 }

@@ -150,10 +150,12 @@ void balanceSums(OutT& W, const Runs& groups, const Eigen::Array<Real, Eigen::Dy
 /// Columns of a group to sum 1 with its row sums r unchanged (docs/math.md, section "Column scaling"). The additive
 /// correction B + r d^T / m (d_i = 1 - column i's sum, m = group size) keeps every row sum and sets every column sum
 /// to 1; it moves entries by the size of their own eps/gap error. Where it would make an entry negative (gaps so
-/// small that the entries are mostly error), the result is blended with F = r 1^T / m (same row and column sums,
-/// nonnegative) just enough to stay nonnegative: the sums stay exact and every entry stays in [0, r_j].
+/// small that the entries are mostly error), the result is blended with F, the row sums spread evenly within each
+/// piece of the group (piece[i]: column i's piece), just enough to stay nonnegative. Pieces are the parts whose row
+/// sums are known to rounding (clusters, groups summed by the cluster formula) and the rest: spreading over the
+/// whole group would move mass out of an accurately summed cluster.
 template <typename BlockT>
-void balanceGroup(BlockT&& B) {
+void balanceGroup(BlockT&& B, const std::vector<Eigen::Index>& piece) {
   using Real = typename std::decay<BlockT>::type::Scalar;
   using Matrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
   const Eigen::Index m = B.cols();
@@ -161,7 +163,16 @@ void balanceGroup(BlockT&& B) {
   const Eigen::Matrix<Real, 1, Eigen::Dynamic> d =
       (Eigen::Matrix<Real, 1, Eigen::Dynamic>::Ones(m) - B.colwise().sum()) / Real(m);
   const Matrix balanced = B + r * d;
-  const Matrix flat = r * Eigen::Matrix<Real, 1, Eigen::Dynamic>::Constant(m, Real(1) / Real(m));
+  const Eigen::Index pieces = m ? *std::max_element(piece.begin(), piece.end()) + 1 : 0;
+  Matrix pieceSums = Matrix::Zero(B.rows(), pieces);
+  Eigen::Matrix<Real, Eigen::Dynamic, 1> pieceSize = Eigen::Matrix<Real, Eigen::Dynamic, 1>::Zero(pieces);
+  for (Eigen::Index i = 0; i < m; ++i) {
+    pieceSums.col(piece[std::size_t(i)]) += B.col(i);
+    pieceSize(piece[std::size_t(i)]) += Real(1);
+  }
+  Matrix flat(B.rows(), m);
+  for (Eigen::Index i = 0; i < m; ++i)
+    flat.col(i) = pieceSums.col(piece[std::size_t(i)]) / pieceSize(piece[std::size_t(i)]);
   Real t(0);  // smallest blend weight that keeps (1 - t) balanced + t flat >= 0
   for (Eigen::Index i = 0; i < m; ++i)
     for (Eigen::Index j = 0; j < B.rows(); ++j)
@@ -215,33 +226,28 @@ struct DenseIdentity {
     setSharedGroups(norm);
   }
 
-  /// Runs of eigenvalues closer than sqrt(eps) max|lambda|, of more than one cluster, whose row sums are better taken
-  /// from the cluster formula (pairedProduct over the whole run, error ~ width / outside gap) than summed member by
-  /// member (error up to eps ||A|| / the smallest gap inside: where a cluster meets a nearby eigenvalue the members'
-  /// errors do not cancel).
+  /// Runs of eigenvalues closer than sqrt(eps) max|lambda|, of more than one cluster, whose row sums are taken from
+  /// the group formula (groupProduct, error eps ||A|| / the gap to the rest) rather than summed member by member
+  /// (error up to eps ||A|| / the smallest gap inside: where a cluster meets a nearby eigenvalue the members' errors
+  /// do not cancel).
   void setSharedGroups(const Real& norm) {
     using std::sqrt;
     std::vector<Run> groups;
     findRuns(lambda, (std::max)(Real(sqrt(Eigen::NumTraits<Real>::epsilon())) * norm, clusterTol), groups);
     sharedGroups.clear();
     for (const Run& g : groups) {
-      const Eigen::Index last = g.first + g.size - 1;
-      Real inner = Eigen::NumTraits<Real>::highest();
-      for (Eigen::Index k = g.first; k < last; ++k)
-        if (lambda(k + 1) - lambda(k) > clusterTol) inner = (std::min)(inner, Real(lambda(k + 1) - lambda(k)));
-      if (inner == Eigen::NumTraits<Real>::highest()) continue;  // one cluster: shared already
-      const Real width = lambda(last) - lambda(g.first);
-      if (width * inner < Eigen::NumTraits<Real>::epsilon() * norm * outsideGap(lambda, g.first, g.size))
-        sharedGroups.push_back(g);
+      bool several = false;
+      for (Eigen::Index k = g.first; k + 1 < g.first + g.size; ++k) several = several || lambda(k + 1) - lambda(k) > clusterTol;
+      if (several) sharedGroups.push_back(g);
     }
   }
 
-  /// Each shared group's entries of the row w scaled to sum to the group's projector diagonal from the cluster
-  /// formula (mu = eig(M_j)).
+  /// Each shared group's entries of the row w scaled to sum to the group's projector diagonal from the group formula
+  /// (mu = eig(M_j)).
   template <typename MuT>
   void shareGroupSums(const MuT& mu, RealVector& w) const {
     for (const Run& g : sharedGroups) {
-      const Real target = clamp01(pairedProduct(lambda, mu, g));
+      const Real target = clamp01(groupProduct(lambda, mu, g));
       auto seg = w.segment(g.first, g.size);
       const Real s = seg.sum();
       if (s > Real(0))
@@ -249,6 +255,25 @@ struct DenseIdentity {
       else
         seg.setConstant(target / Real(g.size));
     }
+  }
+
+  /// The pieces of group g for balanceGroup: each shared group and each cluster inside g is a piece (their row sums
+  /// are accurate), the remaining columns one more.
+  std::vector<Eigen::Index> pieces(const Run& g) const {
+    std::vector<Eigen::Index> piece(std::size_t(g.size), -1);
+    Eigen::Index next = 0;
+    auto mark = [&](const Run& p) {
+      if (p.size < 2 || p.first < g.first || p.first + p.size > g.first + g.size) return;
+      for (Eigen::Index i = p.first; i < p.first + p.size; ++i)
+        if (piece[std::size_t(i - g.first)] >= 0) return;  // inside a shared group already
+      for (Eigen::Index i = p.first; i < p.first + p.size; ++i) piece[std::size_t(i - g.first)] = next;
+      ++next;
+    };
+    for (const Run& p : sharedGroups) mark(p);
+    for (const Run& p : clusters) mark(p);
+    for (Eigen::Index& p : piece)
+      if (p < 0) p = next;
+    return piece;
   }
 
   /// All n rows into W (n x n), then the columns normalized. False on non-convergence.
@@ -265,8 +290,8 @@ struct DenseIdentity {
 
   /// Columns to sum 1 (docs/math.md, section "Column scaling"). Every entry of column i shares the denominator
   /// prod_{k != i}(lambda_i - lambda_k), and scaling cancels its rounding. A near-degenerate group (consecutive gaps
-  /// below kGroupGap max|lambda|) is scaled by one factor, which keeps its row sums, and then balanced
-  /// (balanceGroup). A row whose sum is still off (entries of a group evaluated member by member, each with its own
+  /// below kGroupGap max|lambda|) is scaled by one factor per piece (pieces()), which keeps its row sums, and then
+  /// balanced (balanceGroup). A row whose sum is still off (entries of a group evaluated member by member, each with its own
   /// eps / gap error) is corrected within the groups' columns, rows and columns together (balanceSums), so that a
   /// well separated column never takes a group's error. Entries are clamped to [0, 1].
   template <typename OutT>
@@ -276,11 +301,21 @@ struct DenseIdentity {
     std::vector<Run> nearDegenerate;
     for (const Run& g : groups) {
       auto B = W.middleCols(g.first, g.size);
-      const Real s = B.sum();
-      if (!(s > Real(0))) continue;
-      B *= Real(g.size) / s;
-      if (g.size < 2) continue;
-      balanceGroup(B);
+      const std::vector<Eigen::Index> piece = pieces(g);
+      // One factor per piece: an accurately summed cluster keeps its sums instead of taking the others' error.
+      const Eigen::Index count = *std::max_element(piece.begin(), piece.end()) + 1;
+      bool positive = false;
+      for (Eigen::Index p = 0; p < count; ++p) {
+        Real s(0), size(0);
+        for (Eigen::Index i = 0; i < g.size; ++i)
+          if (piece[std::size_t(i)] == p) s += B.col(i).sum(), size += Real(1);
+        if (!(s > Real(0))) continue;
+        positive = true;
+        for (Eigen::Index i = 0; i < g.size; ++i)
+          if (piece[std::size_t(i)] == p) B.col(i) *= size / s;
+      }
+      if (!positive || g.size < 2) continue;
+      balanceGroup(B, piece);
       nearDegenerate.push_back(g);
     }
     balanceSums(W, nearDegenerate, inverseGaps(lambda, clusters, clusterTol));

@@ -58,6 +58,34 @@ typename LambdaT::Scalar pairedProduct(const LambdaT& lambda, const MuT& mu, con
   return below.cwiseMin(Real(1)).prod() * above.cwiseMin(Real(1)).prod();
 }
 
+/// The identity summed over a group g (fields first, size) of close eigenvalues: sum over g of |v_s(j)|^2 =
+/// h[lambda_g], the divided difference over the group's eigenvalues of h(x) = prod_k (x - mu_k) / prod_{r outside g}
+/// (x - lambda_r). It is evaluated as entry (0, size - 1) of h(J), J the bidiagonal matrix with the group's
+/// eigenvalues on its diagonal and ones above it, one factor at a time on a row vector: no difference of two group
+/// members is ever divided by, so the sum is accurate to eps ||A|| / (gap to the rest) however close the members are
+/// (the cluster formula treats them as one point, error ~ width / gap). The size - 1 minor eigenvalues inside come
+/// first (their product is the leading coefficient 1 plus terms of order width), then the pairs of pairedProduct.
+template <typename LambdaT, typename MuT, typename RunT>
+typename LambdaT::Scalar groupProduct(const LambdaT& lambda, const MuT& mu, const RunT& g) {
+  using Real = typename LambdaT::Scalar;
+  const Eigen::Index n = lambda.size(), m = g.size, last = g.first + m - 1;
+  const auto x = lambda.segment(g.first, m);
+  Eigen::Matrix<Real, Eigen::Dynamic, 1> v = Eigen::Matrix<Real, Eigen::Dynamic, 1>::Zero(m);
+  v(0) = Real(1);
+  auto times = [&](const Real& a) {  // v <- v (J - a I)
+    for (Eigen::Index i = m - 1; i > 0; --i) v(i) = v(i) * (x.coeff(i) - a) + v(i - 1);
+    v(0) *= x.coeff(0) - a;
+  };
+  auto divide = [&](const Real& b) {  // v <- v (J - b I)^-1
+    Real previous(0);
+    for (Eigen::Index i = 0; i < m; ++i) previous = v(i) = (v(i) - previous) / (x.coeff(i) - b);
+  };
+  for (Eigen::Index k = g.first; k < last; ++k) times(mu.coeff(k));
+  for (Eigen::Index k = 0; k < g.first; ++k) times(mu.coeff(k)), divide(lambda.coeff(k));
+  for (Eigen::Index k = last; k < n - 1; ++k) times(mu.coeff(k)), divide(lambda.coeff(k + 1));
+  return v(m - 1);
+}
+
 /// Row j of |V|^2 from lambda and mu = eig(M_j), clusters already found: each member gets P_jj / size.
 template <typename LambdaT, typename MuT, typename Clusters, typename OutT>
 void abs2Row(const LambdaT& lambda, const MuT& mu, const Clusters& clusters, OutT&& out) {
