@@ -455,15 +455,19 @@ void checkEigenvaluesAccurate(const char* target, const char* what, const Eigen:
 
 /// Rows `rows` of |V|^2 (W(r, i) = |v_i(rows[r])|^2) against the reference, summed over groups of eigenvalues
 /// closer than 1e-8 ||A|| (individual entries there are ill conditioned): the group's projector diagonal has error
-/// <= c n eps ||A|| / (gap to the rest). Groups where that bound exceeds 1/2 are not checked (no information).
+/// <= c n max(eps ||A||, denorm_min) / (gap to the rest). Groups where that bound exceeds 1/2 are not checked (no information).
 template <typename Derived>
 void checkAbs2Accurate(const char* target, const char* what, const Eigen::MatrixBase<Derived>& W,
                        const std::vector<Index>& rows, const Vec<LongReal>& refLambda, const Mat<LongReal>& refAbs2) {
   const Index n = refLambda.size();
   const LongReal norm = std::max(std::fabs(refLambda(0)), std::fabs(refLambda(n - 1)));
   if (!(norm > 0)) return;
+  // The resolution of the spectrum: eps ||A||, or one unit of the subnormal grid where ||A|| is that small (the
+  // eigenvalues are returned, and clustered, in the caller's units).
+  const LongReal unit =
+      std::max(LongReal(kEps) * norm, LongReal(std::numeric_limits<typename Derived::Scalar>::denorm_min()));
   for (const Group& g : groups(refLambda, LongReal(1e-8) * norm)) {
-    const LongReal tol = LongReal(1e3) * LongReal(n) * LongReal(kEps) * norm / g.outsideGap + LongReal(1e-14);
+    const LongReal tol = LongReal(1e3) * LongReal(n) * unit / g.outsideGap + LongReal(1e-14);
     if (!(tol < LongReal(0.5))) continue;
     for (std::size_t r = 0; r < rows.size(); ++r) {
       LongReal got = 0, want = 0;
