@@ -152,7 +152,7 @@ void balanceSums(OutT& W, const Runs& groups, const Eigen::Array<Real, Eigen::Dy
 /// to 1; it moves entries by the size of their own eps/gap error. Where it would make an entry negative (gaps so
 /// small that the entries are mostly error), the result is blended with F, the row sums spread evenly within each
 /// piece of the group (piece[i]: column i's piece), just enough to stay nonnegative. Pieces are the parts whose row
-/// sums are known to rounding (clusters, groups summed by the cluster formula) and the rest: spreading over the
+/// sums are known to rounding (clusters, runs summed by the group formula) and the rest: spreading over the
 /// whole group would move mass out of an accurately summed cluster.
 template <typename BlockT>
 void balanceGroup(BlockT&& B, const std::vector<Eigen::Index>& piece) {
@@ -237,7 +237,8 @@ struct DenseIdentity {
     sharedGroups.clear();
     for (const Run& g : groups) {
       bool several = false;
-      for (Eigen::Index k = g.first; k + 1 < g.first + g.size; ++k) several = several || lambda(k + 1) - lambda(k) > clusterTol;
+      for (Eigen::Index k = g.first; k + 1 < g.first + g.size; ++k)
+        several = several || lambda(k + 1) - lambda(k) > clusterTol;
       if (several) sharedGroups.push_back(g);
     }
   }
@@ -291,8 +292,8 @@ struct DenseIdentity {
   /// Columns to sum 1 (docs/math.md, section "Column scaling"). Every entry of column i shares the denominator
   /// prod_{k != i}(lambda_i - lambda_k), and scaling cancels its rounding. A near-degenerate group (consecutive gaps
   /// below kGroupGap max|lambda|) is scaled by one factor per piece (pieces()), which keeps its row sums, and then
-  /// balanced (balanceGroup). A row whose sum is still off (entries of a group evaluated member by member, each with its own
-  /// eps / gap error) is corrected within the groups' columns, rows and columns together (balanceSums), so that a
+  /// balanced (balanceGroup). A row whose sum is still off (entries of a group evaluated member by member, each with
+  /// its own eps / gap error) is corrected within the groups' columns, rows and columns together (balanceSums), so that a
   /// well separated column never takes a group's error. Entries are clamped to [0, 1].
   template <typename OutT>
   void normalizeColumns(OutT& W) const {
