@@ -147,15 +147,12 @@ void balanceSums(OutT& W, const Runs& groups, const Eigen::Array<Real, Eigen::Dy
   }
 }
 
-/// Columns of a group to sum 1 with its row sums r unchanged (docs/math.md, section "Column scaling"). The additive
-/// correction B + r d^T / m (d_i = 1 - column i's sum, m = group size) keeps every row sum and sets every column sum
-/// to 1; it moves entries by the size of their own eps/gap error. Where it would make an entry negative (gaps so
-/// small that the entries are mostly error), the result is blended with F, the row sums spread evenly within each
-/// piece of the group (piece[i]: column i's piece), just enough to stay nonnegative. Pieces are the parts whose row
-/// sums are known to rounding (clusters, runs summed by the group formula) and the rest: spreading over the
-/// whole group would move mass out of an accurately summed cluster.
+/// Columns of a cluster to sum 1 with its row sums r unchanged (docs/math.md, section "Column scaling"). The additive
+/// correction B + r d^T / m (d_i = 1 - column i's sum, m = cluster size) keeps every row sum and sets every column sum
+/// to 1. Where it would make an entry negative, the result is blended with F = r 1^T / m (the row sums spread evenly;
+/// the members of a cluster are interchangeable), just enough to stay nonnegative. The block's total must be m.
 template <typename BlockT>
-void balanceGroup(BlockT&& B, const std::vector<Eigen::Index>& piece) {
+void balanceCluster(BlockT&& B) {
   using Real = typename std::decay<BlockT>::type::Scalar;
   using Matrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
   const Eigen::Index m = B.cols();
@@ -163,21 +160,72 @@ void balanceGroup(BlockT&& B, const std::vector<Eigen::Index>& piece) {
   const Eigen::Matrix<Real, 1, Eigen::Dynamic> d =
       (Eigen::Matrix<Real, 1, Eigen::Dynamic>::Ones(m) - B.colwise().sum()) / Real(m);
   const Matrix balanced = B + r * d;
-  const Eigen::Index pieces = m ? *std::max_element(piece.begin(), piece.end()) + 1 : 0;
-  Matrix pieceSums = Matrix::Zero(B.rows(), pieces);
-  Eigen::Matrix<Real, Eigen::Dynamic, 1> pieceSize = Eigen::Matrix<Real, Eigen::Dynamic, 1>::Zero(pieces);
-  for (Eigen::Index i = 0; i < m; ++i) {
-    pieceSums.col(piece[std::size_t(i)]) += B.col(i);
-    pieceSize(piece[std::size_t(i)]) += Real(1);
-  }
-  Matrix flat(B.rows(), m);
-  for (Eigen::Index i = 0; i < m; ++i)
-    flat.col(i) = pieceSums.col(piece[std::size_t(i)]) / pieceSize(piece[std::size_t(i)]);
-  Real t(0);  // smallest blend weight that keeps (1 - t) balanced + t flat >= 0
+  Real t(0);  // smallest blend weight that keeps (1 - t) balanced + t F >= 0
   for (Eigen::Index i = 0; i < m; ++i)
     for (Eigen::Index j = 0; j < B.rows(); ++j)
-      if (balanced(j, i) < Real(0)) t = (std::max)(t, -balanced(j, i) / (flat(j, i) - balanced(j, i)));
-  B = t > Real(0) ? Matrix(((Real(1) - t) * balanced + t * flat).cwiseMax(Real(0))) : balanced;
+      if (balanced(j, i) < Real(0)) t = (std::max)(t, -balanced(j, i) / (r(j) / Real(m) - balanced(j, i)));
+  if (t > Real(0))
+    B = ((Real(1) - t) * balanced + t * (r / Real(m)).replicate(1, m)).cwiseMax(Real(0));
+  else
+    B = balanced;
+}
+
+/// Moves `amount` (> 0) of the total of `from` into `to`, row by row and within each row only: row j gives the share
+/// amount r_j / T of its mass r_j in `from` (T: the total of `from`; every entry of the row scaled alike, so nothing
+/// goes negative) and `to` takes it in proportion to its own entries in that row (evenly where the row is empty).
+template <typename FromT, typename ToT>
+void moveMass(FromT&& from, ToT&& to, const typename std::decay<FromT>::type::Scalar& amount) {
+  using Real = typename std::decay<FromT>::type::Scalar;
+  const Real total = from.sum();
+  const Real keep = (total - amount) / total;
+  for (Eigen::Index j = 0; j < from.rows(); ++j) {
+    const Real given = from.row(j).sum() * (amount / total);
+    from.row(j) *= keep;
+    const Real have = to.row(j).sum();
+    if (have > Real(0))
+      to.row(j) += (given / have) * to.row(j);
+    else
+      to.row(j).setConstant(given / Real(to.cols()));
+  }
+}
+
+/// Columns of a near-degenerate group B (lambda: its eigenvalues ascending; leaves: its clusters, in local column
+/// indices) to sum 1, every row sum kept (docs/math.md, section "Column scaling"). The group is split where its gap
+/// is widest, mass moves across the split within each row until each side totals its number of columns (moveMass),
+/// and each side is split again, down to the clusters (balanceCluster). A run's row sums are accurate to
+/// eps ||A|| over its distance to the rest, and each move is of that size, so a tight sub-run keeps its sums;
+/// spreading a correction over the whole group would move mass out of it. B's total must be its column count.
+template <typename BlockT, typename LambdaT, typename Runs>
+void balanceGroup(BlockT&& B, const LambdaT& lambda, const Runs& leaves) {
+  using Real = typename std::decay<BlockT>::type::Scalar;
+  std::vector<std::pair<std::size_t, std::size_t>> todo{{0, leaves.size()}};  // ranges of leaves
+  while (!todo.empty()) {
+    const std::size_t a = todo.back().first, b = todo.back().second;
+    todo.pop_back();
+    if (b - a == 1) {
+      if (leaves[a].size > 1) balanceCluster(B.middleCols(leaves[a].first, leaves[a].size));
+      continue;
+    }
+    // Widest gap between consecutive leaves; of equal ones the most central, which keeps the tree shallow.
+    std::size_t split = a + 1;
+    Real widest(-1);
+    for (std::size_t k = a + 1; k < b; ++k) {
+      const Real gap = lambda(leaves[k].first) - lambda(leaves[k - 1].first + leaves[k - 1].size - 1);
+      const auto off = [a, b](std::size_t s) { return s * 2 > a + b ? s * 2 - (a + b) : (a + b) - s * 2; };
+      if (gap > widest || (gap == widest && off(k) < off(split))) widest = gap, split = k;
+    }
+    const Eigen::Index first = leaves[a].first, mid = leaves[split].first;
+    const Eigen::Index end = leaves[b - 1].first + leaves[b - 1].size;
+    auto left = B.middleCols(first, mid - first);
+    auto right = B.middleCols(mid, end - mid);
+    const Real excess = left.sum() - Real(mid - first);
+    if (excess > Real(0))
+      moveMass(left, right, excess);
+    else if (excess < Real(0))
+      moveMass(right, left, -excess);
+    todo.emplace_back(a, split);
+    todo.emplace_back(split, b);
+  }
 }
 
 /// The identity on one dense Hermitian matrix: the scaled copy A, eig(A) ascending, its clusters, and rows of |V|^2.
@@ -258,25 +306,6 @@ struct DenseIdentity {
     }
   }
 
-  /// The pieces of group g for balanceGroup: each shared group and each cluster inside g is a piece (their row sums
-  /// are accurate), the remaining columns one more.
-  std::vector<Eigen::Index> pieces(const Run& g) const {
-    std::vector<Eigen::Index> piece(std::size_t(g.size), -1);
-    Eigen::Index next = 0;
-    auto mark = [&](const Run& p) {
-      if (p.size < 2 || p.first < g.first || p.first + p.size > g.first + g.size) return;
-      for (Eigen::Index i = p.first; i < p.first + p.size; ++i)
-        if (piece[std::size_t(i - g.first)] >= 0) return;  // inside a shared group already
-      for (Eigen::Index i = p.first; i < p.first + p.size; ++i) piece[std::size_t(i - g.first)] = next;
-      ++next;
-    };
-    for (const Run& p : sharedGroups) mark(p);
-    for (const Run& p : clusters) mark(p);
-    for (Eigen::Index& p : piece)
-      if (p < 0) p = next;
-    return piece;
-  }
-
   /// All n rows into W (n x n), then the columns normalized. False on non-convergence.
   template <typename OutT>
   bool allRows(OutT& W) const {
@@ -291,32 +320,25 @@ struct DenseIdentity {
 
   /// Columns to sum 1 (docs/math.md, section "Column scaling"). Every entry of column i shares the denominator
   /// prod_{k != i}(lambda_i - lambda_k), and scaling cancels its rounding. A near-degenerate group (consecutive gaps
-  /// below kGroupGap max|lambda|) is scaled by one factor per piece (pieces()), which keeps its row sums, and then
-  /// balanced (balanceGroup). A row whose sum is still off (entries of a group evaluated member by member, each with
-  /// its own eps / gap error) is corrected within the groups' columns, rows and columns together (balanceSums), so that a
-  /// well separated column never takes a group's error. Entries are clamped to [0, 1].
+  /// below kGroupGap max|lambda|) is scaled by one common factor, which keeps its row sums, and then balanced down its
+  /// gaps (balanceGroup). A row whose sum is still off (entries of a group evaluated member by member, each with its own
+  /// eps / gap error) is corrected within the groups' columns, rows and columns together (balanceSums), so that a well
+  /// separated column never takes a group's error. Entries are clamped to [0, 1].
   template <typename OutT>
   void normalizeColumns(OutT& W) const {
     std::vector<Run> groups;
     findRuns(lambda, (std::max)(Real(kGroupGap) * lambda.cwiseAbs().maxCoeff(), clusterTol), groups);
-    std::vector<Run> nearDegenerate;
+    std::vector<Run> nearDegenerate, leaves;
     for (const Run& g : groups) {
       auto B = W.middleCols(g.first, g.size);
-      const std::vector<Eigen::Index> piece = pieces(g);
-      // One factor per piece: an accurately summed cluster keeps its sums instead of taking the others' error.
-      const Eigen::Index count = *std::max_element(piece.begin(), piece.end()) + 1;
-      bool positive = false;
-      for (Eigen::Index p = 0; p < count; ++p) {
-        Real s(0), size(0);
-        for (Eigen::Index i = 0; i < g.size; ++i)
-          if (piece[std::size_t(i)] == p) s += B.col(i).sum(), size += Real(1);
-        if (!(s > Real(0))) continue;
-        positive = true;
-        for (Eigen::Index i = 0; i < g.size; ++i)
-          if (piece[std::size_t(i)] == p) B.col(i) *= size / s;
-      }
-      if (!positive || g.size < 2) continue;
-      balanceGroup(B, piece);
+      const Real total = B.sum();
+      if (!(total > Real(0))) continue;
+      B *= Real(g.size) / total;
+      if (g.size < 2) continue;
+      leaves.clear();
+      for (const Run& c : clusters)
+        if (c.first >= g.first && c.first < g.first + g.size) leaves.push_back(Run{c.first - g.first, c.size});
+      balanceGroup(B, lambda.segment(g.first, g.size), leaves);
       nearDegenerate.push_back(g);
     }
     balanceSums(W, nearDegenerate, inverseGaps(lambda, clusters, clusterTol));
