@@ -180,6 +180,29 @@ TEST(TridiagonalAbs2, EigenBackendAgrees) {
   EXPECT_LE((W - D).cwiseAbs().maxCoeff(), 1e-13);
 }
 
+// Zero diagonal, one coupling of 5.9e170 and the others at most 11.5 (one subnormal): scaled to norm 1, the small
+// couplings are ~1e-171, and Eigen's tridiagonal QL does not converge on the block [1.7e-171, 8.5e-172, 1] (their
+// squares underflow in its shifts). The Eigen backend then splits T at couplings below eps ||T|| and solves each
+// block on its own; its eigenvalues are within eps ||T|| of the LAPACK backend's, and every row the same.
+TEST(TridiagonalAbs2, EigenBackendSplitsWhereItsQlStalls) {
+  const VectorXd a = VectorXd::Zero(11);
+  VectorXd b(10);
+  b << 11.5, 0.5, -4.9406564584124654e-324, 0, 1, 1.9916423077589165e-289, 0, -1, 0.5, 5.8536377186879056e+170;
+  const std::vector<Index> rows{0, 8, 9, 10};
+  dptz::Abs2Options o;
+  o.backend = dptz::Backend::Eigen;
+  MatrixXd W;
+  ASSERT_NO_THROW(W = dptz::tridiagonalEigenvectorsAbs2(a, b, rows, o));
+  EXPECT_GE(W.minCoeff(), 0.0);
+  EXPECT_LE(W.maxCoeff(), 1.0);
+  EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-14);
+  // The eigenvalues +-5.9e170 belong to rows 9 and 10 alone: |v|^2 = 1/2 there, 0 in the other rows.
+  EXPECT_NEAR(W(2, 0) + W(2, 10), 1.0, 1e-14);
+  EXPECT_NEAR(W(0, 0) + W(0, 10), 0.0, 1e-14);
+  const MatrixXd D = dptz::tridiagonalEigenvectorsAbs2(a, b, rows);
+  EXPECT_LE((W - D).cwiseAbs().maxCoeff(), 1e-14);
+}
+
 TEST(TridiagonalAbs2, SizeOne) {
   const MatrixXd W = dptz::tridiagonalEigenvectorsAbs2(VectorXd::Constant(1, 3.0), VectorXd(0), {0, 0});
   EXPECT_EQ(W.rows(), 2);

@@ -110,7 +110,8 @@ class IdentityEigenSolver {
   /// @param A Hermitian matrix (any Eigen expression; the lower triangle is used, the upper one checked)
   /// @param options Eigen::EigenvaluesOnly, or Eigen::ComputeEigenvectors and/or dptz::ComputeEigenvectorsAbs2
   ///        (dptz::PhasesByRotations only with Eigen::ComputeEigenvectors)
-  /// @return *this; info() is Eigen::NoConvergence if an eigensolve failed
+  /// @return *this; info() is Eigen::NoConvergence if an eigensolve failed, Eigen::NumericalIssue if an eigenvalue
+  ///         is beyond the largest finite value of the scalar type
   /// @throws std::invalid_argument on non-square, empty, non-finite or non-Hermitian input, unknown options, or
   ///         Backend::Lapack where LAPACK does not apply; the solver is left as it was
   /// Complexity: O(n^3) for eigenvalues and eigenvectors, O(n^4) for |V|^2 (n minor spectra).
@@ -175,7 +176,9 @@ class IdentityEigenSolver {
   /// The absolute tolerance the clusters were found with (in the units of A).
   RealScalar clusterTolerance() const { return m_tolUsed; }
 
-  /// Eigen::Success, or Eigen::NoConvergence if an eigensolve failed.
+  /// Eigen::Success; Eigen::NoConvergence if an eigensolve failed; Eigen::NumericalIssue if an eigenvalue is beyond
+  /// the largest finite value of the scalar type (one within a few ulps of it, the solver's rounding, is returned as
+  /// that value).
   Eigen::ComputationInfo info() const {
     eigen_assert(m_isInitialized && "IdentityEigenSolver is not initialized.");
     return m_info;
@@ -219,7 +222,7 @@ class IdentityEigenSolver {
     RealVector work = e;
     if (!detail::tridiagonalEigenvalues(dense.useLapack, dense.lambda, work)) return false;
     dense.setClusters(m_relTol);
-    setSpectrum(dense);
+    if (!setSpectrum(dense)) return false;
     if (abs2) {
       if (!dense.allRows(m_abs2)) return false;
       m_abs2Ok = true;
@@ -290,19 +293,30 @@ class IdentityEigenSolver {
     m_clusters.clear();
     m_tolUsed = RealScalar(0);
     m_scale = m_pendingScale;
+    m_unrepresentable = false;
   }
 
   IdentityEigenSolver& finish(bool ok) {
-    m_info = ok ? Eigen::Success : Eigen::NoConvergence;
-    if (!ok) m_eigenvectorsOk = m_abs2Ok = false;
+    m_info = m_unrepresentable ? Eigen::NumericalIssue : ok ? Eigen::Success : Eigen::NoConvergence;
+    if (m_info != Eigen::Success) m_eigenvectorsOk = m_abs2Ok = false;
     return *this;
   }
 
-  void setSpectrum(const detail::DenseIdentity<Scalar>& dense) {
-    m_eivalues = dense.lambda / m_scale;
+  /// Eigenvalues in the caller's units. False (and m_unrepresentable) when one is beyond the largest finite value;
+  /// one within a few ulps above it is the eigensolver's rounding of a representable value and is returned as it.
+  bool setSpectrum(const detail::DenseIdentity<Scalar>& dense) {
+    using std::abs;
+    const RealScalar highest = Eigen::NumTraits<RealScalar>::highest();
+    const RealScalar top = highest * m_scale;  // finite: the scale is below 1 wherever unscaling can overflow
+    const RealScalar slack = top * (RealScalar(1) + RealScalar(8) * Eigen::NumTraits<RealScalar>::epsilon());
+    m_eivalues = dense.lambda.unaryExpr([&](const RealScalar& x) {
+      return abs(x) > top && abs(x) <= slack ? (x < RealScalar(0) ? -highest : highest) : RealScalar(x / m_scale);
+    });
+    m_unrepresentable = !m_eivalues.allFinite();
     m_clusters.clear();
     for (const auto& c : dense.clusters) m_clusters.push_back(Cluster{c.first, c.size});
     m_tolUsed = dense.clusterTol / m_scale;
+    return !m_unrepresentable;
   }
 
   EigenvectorsType m_eivec;
@@ -317,6 +331,7 @@ class IdentityEigenSolver {
   int m_threads = 0;
   Eigen::ComputationInfo m_info = Eigen::InvalidInput;
   bool m_isInitialized = false;
+  bool m_unrepresentable = false;  // an eigenvalue beyond the largest finite value (info() NumericalIssue)
   bool m_eigenvectorsOk = false;
   bool m_abs2Ok = false;
 };

@@ -23,6 +23,7 @@
 #include <Eigen/Eigenvalues>
 
 #include "lapack.hpp"
+#include "numerics.hpp"
 #include "validate.hpp"
 
 namespace dptz {
@@ -60,10 +61,36 @@ bool tridiagonalEigenvalues(bool useLapack, Eigen::Matrix<Real, Eigen::Dynamic, 
   }
 #endif
   (void)useLapack;
+  using Vector = Eigen::Matrix<Real, Eigen::Dynamic, 1>;
   Eigen::SelfAdjointEigenSolver<Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>> es;
   es.computeFromTridiagonal(d, e, Eigen::EigenvaluesOnly);
-  if (es.info() != Eigen::Success) return false;
-  d = es.eigenvalues();
+  if (es.info() == Eigen::Success) {
+    d = es.eigenvalues();
+    return true;
+  }
+  // Eigen's QL can stall where couplings lie far below the rest of T (their squares underflow in its shifts).
+  // Couplings at or below eps ||T|| are set to 0, which moves every eigenvalue by at most eps ||T|| (this path's
+  // accuracy), and each unreduced block is solved on its own, scaled to norm ~1.
+  using std::abs;
+  const Eigen::Index n = d.size();
+  const Real small = Eigen::NumTraits<Real>::epsilon() * (std::max)(d.cwiseAbs().maxCoeff(), e.cwiseAbs().maxCoeff());
+  Vector out(n);
+  for (Eigen::Index p = 0; p < n;) {
+    Eigen::Index q = p + 1;
+    while (q < n && !(abs(e(q - 1)) <= small)) ++q;
+    if (q - p == 1) {
+      out(p) = d(p);
+    } else {
+      const Real scale = powerOfTwoScale(
+          (std::max)(d.segment(p, q - p).cwiseAbs().maxCoeff(), e.segment(p, q - p - 1).cwiseAbs().maxCoeff()));
+      es.computeFromTridiagonal(d.segment(p, q - p) * scale, e.segment(p, q - p - 1) * scale, Eigen::EigenvaluesOnly);
+      if (es.info() != Eigen::Success) return false;
+      out.segment(p, q - p) = es.eigenvalues() / scale;
+    }
+    p = q;
+  }
+  std::sort(out.data(), out.data() + n);
+  d = out;
   return true;
 }
 
