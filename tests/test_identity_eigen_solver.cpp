@@ -332,6 +332,26 @@ TEST(IdentityEigenSolver, BadInput) {
   EXPECT_EQ(es.info(), Eigen::Success);
 }
 
+// Entries of DBL_MAX whose largest eigenvalue (1.79777e308, long double reference) is beyond it: info() is
+// NumericalIssue, never an Inf eigenvalue.
+TEST(IdentityEigenSolver, UnrepresentableEigenvalueIsNumericalIssue) {
+  const double M = std::numeric_limits<double>::max();
+  Eigen::MatrixXd A = Eigen::MatrixXd::Zero(4, 4);
+  A(0, 0) = M;
+  A(1, 2) = A(2, 1) = M;
+  A(0, 2) = A(2, 0) = -1.097224875070952e+304;
+  A(3, 3) = -4;
+  for (int options : {int(Eigen::EigenvaluesOnly), int(Eigen::ComputeEigenvectors),
+                      Eigen::ComputeEigenvectors | dptz::ComputeEigenvectorsAbs2}) {
+    dptz::IdentityEigenSolver<Eigen::MatrixXd> es(A, options);
+    EXPECT_EQ(es.info(), Eigen::NumericalIssue);
+  }
+  // Halved, every eigenvalue fits: Success and finite.
+  dptz::IdentityEigenSolver<Eigen::MatrixXd> half(Eigen::MatrixXd(A / 2), Eigen::EigenvaluesOnly);
+  ASSERT_EQ(half.info(), Eigen::Success);
+  EXPECT_TRUE(half.eigenvalues().allFinite());
+}
+
 TEST(IdentityEigenSolver, ExtremeScalesNoOverflow) {
   const MatrixXd A = dptz_test::randomHermitian<double>(10, 31);
   for (double s : {0x1p-900, 0x1p+900}) {
