@@ -848,6 +848,23 @@ TEST(EigenvectorsAbs2, PairInsideATightRunKeepsItsSum) {
   expectGroupSums(A, dptz_test::referenceAbs2LongDouble(Eigen::MatrixXcd(A * std::ldexp(1.0, 1022))), 0, 2, 5e-7);
 }
 
+// At DBL_MIN scale with equal couplings: three eigenvalues within 4e-15 ||A|| (a pair and a single), 1.5e-8 ||A||
+// below a sevenfold cluster, the whole spectrum one sqrt(eps) run. The three's row sums come from the group formula
+// over the three (error eps / 1.5e-8); taken only over the whole run, which sums to 1, they kept the members'
+// errors eps / 4e-15 and row 0's was 1.3e-2 off.
+TEST(EigenvectorsAbs2, TightRunInsideASqrtEpsRunKeepsItsSum) {
+  const double d0 = 2.2250738677909394e-308, d2 = 2.2250738677909493e-308, d3 = 2.2250738876846592e-308;
+  const double c01 = 9.283738047851714e-317, c02 = 9.2837345893921931e-317, c03 = 2.6524976438125879e-317,
+               c23 = 2.6524941853530671e-317, c33 = -3.9787422661608923e-317;
+  MatrixXd A = MatrixXd::Constant(10, 10, c33);
+  A.diagonal().setConstant(d3);
+  A(0, 0) = A(1, 1) = d0, A(2, 2) = d2;
+  A(0, 1) = A(1, 0) = c01;
+  for (Index k = 0; k < 2; ++k) A(k, 2) = A(2, k) = c02;
+  for (Index k = 3; k < 10; ++k) A(0, k) = A(k, 0) = A(1, k) = A(k, 1) = c03, A(2, k) = A(k, 2) = c23;
+  expectGroupSums(A, dptz_test::referenceAbs2LongDouble(MatrixXd(A * std::ldexp(1.0, 1022))), 0, 3, 2e-7);
+}
+
 TEST(EigenvectorsAbs2, NearlyDegeneratePairs) {
   // A close pair (gap 1e-5 .. 1e-10) and an exactly double eigenvalue. The pair's projector diagonal (the row sums
   // over the pair) is well conditioned even when the single entries are not (their error is eps ||A|| / gap).

@@ -189,6 +189,21 @@ void moveMass(FromT&& from, ToT&& to, const typename std::decay<FromT>::type::Sc
   }
 }
 
+/// The leaf k in (a, b) of the ascending runs `leaves` of lambda such that the gap between leaves k - 1 and k is the
+/// widest; of equal gaps the most central, which keeps a tree of such splits shallow.
+template <typename LambdaT, typename Runs>
+std::size_t widestGap(const LambdaT& lambda, const Runs& leaves, std::size_t a, std::size_t b) {
+  using Real = typename LambdaT::Scalar;
+  const auto off = [a, b](std::size_t s) { return s * 2 > a + b ? s * 2 - (a + b) : (a + b) - s * 2; };
+  std::size_t split = a + 1;
+  Real widest(-1);
+  for (std::size_t k = a + 1; k < b; ++k) {
+    const Real gap = lambda.coeff(leaves[k].first) - lambda.coeff(leaves[k - 1].first + leaves[k - 1].size - 1);
+    if (gap > widest || (gap == widest && off(k) < off(split))) widest = gap, split = k;
+  }
+  return split;
+}
+
 /// Columns of a near-degenerate group B (lambda: its eigenvalues ascending; leaves: its clusters, in local column
 /// indices) to sum 1, every row sum kept (docs/math.md, section "Column scaling"). The group is split where its gap
 /// is widest, mass moves across the split within each row until each side totals its number of columns (moveMass),
@@ -206,14 +221,7 @@ void balanceGroup(BlockT&& B, const LambdaT& lambda, const Runs& leaves) {
       if (leaves[a].size > 1) balanceCluster(B.middleCols(leaves[a].first, leaves[a].size));
       continue;
     }
-    // Widest gap between consecutive leaves; of equal ones the most central, which keeps the tree shallow.
-    std::size_t split = a + 1;
-    Real widest(-1);
-    for (std::size_t k = a + 1; k < b; ++k) {
-      const Real gap = lambda(leaves[k].first) - lambda(leaves[k - 1].first + leaves[k - 1].size - 1);
-      const auto off = [a, b](std::size_t s) { return s * 2 > a + b ? s * 2 - (a + b) : (a + b) - s * 2; };
-      if (gap > widest || (gap == widest && off(k) < off(split))) widest = gap, split = k;
-    }
+    const std::size_t split = widestGap(lambda, leaves, a, b);
     const Eigen::Index first = leaves[a].first, mid = leaves[split].first;
     const Eigen::Index end = leaves[b - 1].first + leaves[b - 1].size;
     auto left = B.middleCols(first, mid - first);
@@ -243,7 +251,13 @@ struct DenseIdentity {
   Matrix A;  // scaled copy (may be left empty when no further row needs it)
   RealVector lambda;
   std::vector<Run> clusters;
-  std::vector<Run> sharedGroups;  // tight runs whose row sums come from the cluster formula (setSharedGroups)
+  /// A run of clusters whose row sums come from the group formula, and its two halves split at its widest gap
+  /// (indices into sharedTree; -1 for a single cluster).
+  struct GroupNode {
+    Run run;
+    Eigen::Index left, right;
+  };
+  std::vector<GroupNode> sharedTree;  // parents before their children (setSharedGroups)
   bool useLapack = false;
   int threads = 0;
   Real clusterTol = Real(0);     // absolute, on the scaled spectrum
@@ -277,32 +291,69 @@ struct DenseIdentity {
   /// Runs of eigenvalues closer than sqrt(eps) max|lambda|, of more than one cluster, whose row sums are taken from
   /// the group formula (groupProduct, error eps ||A|| / the gap to the rest) rather than summed member by member
   /// (error up to eps ||A|| / the smallest gap inside: where a cluster meets a nearby eigenvalue the members' errors
-  /// do not cancel).
+  /// do not cancel). Each run is split at its widest gap, and each half again, down to the clusters: a tight sub-run
+  /// inside a wider run needs its own sum from the formula, or it keeps its members' errors.
   void setSharedGroups(const Real& norm) {
     using std::sqrt;
     std::vector<Run> groups;
     findRuns(lambda, (std::max)(Real(sqrt(Eigen::NumTraits<Real>::epsilon())) * norm, clusterTol), groups);
-    sharedGroups.clear();
+    sharedTree.clear();
+    struct Pending {
+      std::size_t a, b;  // clusters [a, b)
+      Eigen::Index parent;
+      bool left;
+    };
+    std::vector<Pending> todo;
+    std::size_t next = 0;
     for (const Run& g : groups) {
-      bool several = false;
-      for (Eigen::Index k = g.first; k + 1 < g.first + g.size; ++k)
-        several = several || lambda(k + 1) - lambda(k) > clusterTol;
-      if (several) sharedGroups.push_back(g);
+      const std::size_t a = next;
+      while (next < clusters.size() && clusters[next].first < g.first + g.size) ++next;
+      if (next - a > 1) todo.push_back(Pending{a, next, -1, false});
+      while (!todo.empty()) {  // depth first, so every node follows its parent
+        const Pending p = todo.back();
+        todo.pop_back();
+        const Eigen::Index index = Eigen::Index(sharedTree.size());
+        const Run& last = clusters[p.b - 1];
+        sharedTree.push_back(GroupNode{Run{clusters[p.a].first, last.first + last.size - clusters[p.a].first}, -1, -1});
+        if (p.parent >= 0) (p.left ? sharedTree[std::size_t(p.parent)].left : sharedTree[std::size_t(p.parent)].right) = index;
+        if (p.b - p.a < 2) continue;
+        const std::size_t split = widestGap(lambda, clusters, p.a, p.b);
+        todo.push_back(Pending{split, p.b, index, false});
+        todo.push_back(Pending{p.a, split, index, true});
+      }
     }
   }
 
-  /// Each shared group's entries of the row w scaled to sum to the group's projector diagonal from the group formula
-  /// (mu = eig(M_j)).
+  /// The row w's sums over the shared groups set from the group formula (mu = eig(M_j)). Each run of sharedTree and
+  /// each of its halves has an estimate (a group's from the formula, a single cluster's its own sum); from the top
+  /// down, a parent's sum is divided between its halves in proportion to their estimates, and each cluster's entries
+  /// are scaled to its part. Every sum is then within eps ||A|| over the gap at which its run was split off.
   template <typename MuT>
   void shareGroupSums(const MuT& mu, RealVector& w) const {
-    for (const Run& g : sharedGroups) {
-      const Real target = clamp01(groupProduct(lambda, mu, g));
-      auto seg = w.segment(g.first, g.size);
-      const Real s = seg.sum();
-      if (s > Real(0))
-        seg *= target / s;
-      else
-        seg.setConstant(target / Real(g.size));
+    if (sharedTree.empty()) return;
+    std::vector<Real> estimate(sharedTree.size()), target(sharedTree.size());
+    for (std::size_t k = 0; k < sharedTree.size(); ++k) {
+      const GroupNode& node = sharedTree[k];
+      estimate[k] = node.left >= 0 ? clamp01(groupProduct(lambda, mu, node.run))
+                                   : Real(w.segment(node.run.first, node.run.size).sum());
+      target[k] = estimate[k];  // a root's; a child's is overwritten by its parent, which comes first
+    }
+    for (std::size_t k = 0; k < sharedTree.size(); ++k) {
+      const GroupNode& node = sharedTree[k];
+      auto seg = w.segment(node.run.first, node.run.size);
+      if (node.left < 0) {
+        const Real s = seg.sum();
+        if (s > Real(0))
+          seg *= target[k] / s;
+        else
+          seg.setConstant(target[k] / Real(node.run.size));
+        continue;
+      }
+      const std::size_t l = std::size_t(node.left), r = std::size_t(node.right);
+      const Real both = estimate[l] + estimate[r];
+      target[l] = both > Real(0) ? target[k] * (estimate[l] / both)
+                                 : target[k] * Real(sharedTree[l].run.size) / Real(node.run.size);
+      target[r] = (std::max)(Real(0), target[k] - target[l]);
     }
   }
 
