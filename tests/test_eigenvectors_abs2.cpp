@@ -865,6 +865,28 @@ TEST(EigenvectorsAbs2, TightRunInsideASqrtEpsRunKeepsItsSum) {
   expectGroupSums(A, dptz_test::referenceAbs2LongDouble(MatrixXd(A * std::ldexp(1.0, 1022))), 0, 3, 2e-7);
 }
 
+// Four eigenvalues 1e-14 ||A|| apart, 0.56 ||A|| above a run of five within 1.5e-8 and a sixth 1.8e-6 away. The
+// four's row sums come from the group formula, accurate to eps / 0.56; the rows' deficits (5e-11 with LAPACK, 4e-8
+// with Eigen) come from the sixth and the run beside it. Weighted by the members' own gaps (1e-14) the four took the
+// deficits (their row sums 4e-11 and 4e-8 off); weighted by the run's distance to the rest they stay at rounding.
+TEST(EigenvectorsAbs2, RowDeficitStaysOutOfAFormulaSummedRun) {
+  const double lower[] = {
+      -7.3886544197022781, 0, 0.70079142845618669, 0.70079140798858242, 0.076649059968920713, -0.69531387318946547,
+      -0.096760830501762568, -0.08693355865393973, -0.071814678888047614, -0.043088807332834878, -7.75, 0, 0, 0, 0,
+      0, 0, 0, 0, -6.3908893508728504, 1.3591106094324019, 0.14865272236396743, -1.3484875116401749,
+      -0.18765736824584245, -0.16859841678339885, -0.13927695299500151, -0.083566171797012923, -6.390889314778347,
+      0.14865271802235441, -1.3484874722555424, -0.18765740794059027, -0.16859845244664842, -0.1392769824559473,
+      -0.083566189473580355, -7.7337409791061633, -0.14749081673948813, -0.020525029536203686, -0.018440456223935659,
+      -0.015233420358905566, -0.0091400522153446823, -6.4120376809829933, 0.18619638059709137, 0.16728581069272291,
+      0.1381926262244435, 0.082915575734678393, -4.9844104737474328, -1.5582728073919463, -1.2872688408890194,
+      -0.77236130453342389, -4.6499958135197419, -1.1565305992362467, -0.69391835954175884, -4.2053799309757887,
+      -0.57323690570841845, -3.5939272315534159};
+  MatrixXd A(10, 10);
+  for (Index c = 0, k = 0; c < 10; ++c)
+    for (Index r = c; r < 10; ++r, ++k) A(r, c) = A(c, r) = lower[k];
+  expectGroupSums(A, dptz_test::referenceAbs2LongDouble(A), 6, 4, 1e-13);
+}
+
 TEST(EigenvectorsAbs2, NearlyDegeneratePairs) {
   // A close pair (gap 1e-5 .. 1e-10) and an exactly double eigenvalue. The pair's projector diagonal (the row sums
   // over the pair) is well conditioned even when the single entries are not (their error is eps ||A|| / gap).

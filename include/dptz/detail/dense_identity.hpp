@@ -392,8 +392,25 @@ struct DenseIdentity {
       balanceGroup(B, lambda.segment(g.first, g.size), leaves);
       nearDegenerate.push_back(g);
     }
-    balanceSums(W, nearDegenerate, inverseGaps(lambda, clusters, clusterTol));
+    balanceSums(W, nearDegenerate, rowSumInverseGaps());
     W = W.cwiseMax(Real(0)).cwiseMin(Real(1));
+  }
+
+  /// inverseGaps, except that the members of a run of sharedTree take the run's distance to the rest of the
+  /// spectrum (at most max|lambda|): the run's row sums come from the group formula, so a row's deficit is no more
+  /// theirs than that distance says, however close the members lie to each other.
+  Eigen::Array<Real, Eigen::Dynamic, 1> rowSumInverseGaps() const {
+    Eigen::Array<Real, Eigen::Dynamic, 1> inv = inverseGaps(lambda, clusters, clusterTol);
+    if (tridiagonalRows) return inv;  // rows without the group formula
+    const Real norm = lambda.size() ? Real(lambda.cwiseAbs().maxCoeff()) : Real(0);
+    Eigen::Index end = 0;  // the last root's end: children follow their parents
+    for (const GroupNode& node : sharedTree) {
+      if (node.run.first < end) continue;
+      end = node.run.first + node.run.size;
+      const Real gap = (std::min)(Real(outsideGap(lambda, node.run.first, node.run.size)), norm);
+      if (gap > Real(0)) inv.segment(node.run.first, node.run.size).setConstant(Real(1) / gap);
+    }
+    return inv;
   }
 
   /// out.row(r) = row rowList[r] of |V|^2, rows in parallel. Each row is computed by exactly the same serial code
