@@ -315,7 +315,10 @@ struct DenseIdentity {
         const Eigen::Index index = Eigen::Index(sharedTree.size());
         const Run& last = clusters[p.b - 1];
         sharedTree.push_back(GroupNode{Run{clusters[p.a].first, last.first + last.size - clusters[p.a].first}, -1, -1});
-        if (p.parent >= 0) (p.left ? sharedTree[std::size_t(p.parent)].left : sharedTree[std::size_t(p.parent)].right) = index;
+        if (p.parent >= 0) {
+          GroupNode& parent = sharedTree[std::size_t(p.parent)];
+          (p.left ? parent.left : parent.right) = index;
+        }
         if (p.b - p.a < 2) continue;
         const std::size_t split = widestGap(lambda, clusters, p.a, p.b);
         todo.push_back(Pending{split, p.b, index, false});
