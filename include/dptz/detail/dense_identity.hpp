@@ -333,7 +333,7 @@ struct DenseIdentity {
   /// are scaled to its part. Every sum is then within eps ||A|| over the gap at which its run was split off.
   template <typename MuT>
   void shareGroupSums(const MuT& mu, RealVector& w) const {
-    if (sharedTree.empty()) return;
+    if (sharedTree.empty() || mu.size() + 1 != lambda.size()) return;  // no mu: rows from the sweep (all gaps wide)
     std::vector<Real> estimate(sharedTree.size()), target(sharedTree.size());
     for (std::size_t k = 0; k < sharedTree.size(); ++k) {
       const GroupNode& node = sharedTree[k];
@@ -404,7 +404,6 @@ struct DenseIdentity {
   /// theirs than that distance says, however close the members lie to each other.
   Eigen::Array<Real, Eigen::Dynamic, 1> rowSumInverseGaps() const {
     Eigen::Array<Real, Eigen::Dynamic, 1> inv = inverseGaps(lambda, clusters, clusterTol);
-    if (tridiagonalRows) return inv;  // rows without the group formula
     const Real norm = lambda.size() ? Real(lambda.cwiseAbs().maxCoeff()) : Real(0);
     Eigen::Index end = 0;  // the last root's end: children follow their parents
     for (const GroupNode& node : sharedTree) {
@@ -443,6 +442,7 @@ struct DenseIdentity {
         bool ok;
         if (tridiagonalRows) {
           ok = householder.reduce(A, j) && householder.row(lambda, clusters, sweepRows, w);
+          if (ok) shareGroupSums(householder.minorEigenvalues(), w);
         } else {
           extractMinor(A, j, minor);
           ok = eig.compute(minor, mu);
@@ -463,14 +463,13 @@ struct DenseIdentity {
 };
 
 /// Each row of W to sum 1 (rows computed one by one cannot be column-scaled). Entry i carries an error of about
-/// w_i eps ||A|| / gap_i (gap_i: from lambda_i's cluster to the nearest eigenvalue outside it; inverseGaps),
-/// so the row's deficit 1 - sum is spread in proportion to the squares of those estimates (the least-squares
-/// correction): a close pair evaluated member by member absorbs what it lost, and well separated entries keep
-/// their accuracy instead of inheriting the pair's eps / gap. Entries stay in [0, 1].
-template <typename OutT, typename LambdaT, typename Runs>
-void normalizeRows(OutT& W, const LambdaT& lambda, const Runs& clusters, const typename OutT::Scalar& clusterTol) {
+/// w_i eps ||A|| / gap_i (invGap: DenseIdentity::rowSumInverseGaps), so the row's deficit 1 - sum is spread in
+/// proportion to the squares of those estimates (the least-squares correction): a close pair evaluated member by
+/// member absorbs what it lost, and well separated entries keep their accuracy instead of inheriting the pair's
+/// eps / gap. Entries stay in [0, 1].
+template <typename OutT>
+void normalizeRows(OutT& W, const Eigen::Array<typename OutT::Scalar, Eigen::Dynamic, 1>& invGap) {
   using Real = typename OutT::Scalar;
-  const Eigen::Array<Real, Eigen::Dynamic, 1> invGap = inverseGaps(lambda, clusters, clusterTol);
   for (Eigen::Index r = 0; r < W.rows(); ++r) {
     const Real s = W.row(r).sum();
     const Eigen::Array<Real, Eigen::Dynamic, 1> err2 = (W.row(r).transpose().array() * invGap).square();
@@ -504,6 +503,7 @@ bool abs2RowsByTridiagonalization(DenseIdentity<Scalar>& dense, double relTol, c
   if (count > 0) {
     typename DenseIdentity<Scalar>::RealVector w;
     if (!first.row(dense.lambda, dense.clusters, dense.sweepRows, w)) return false;
+    dense.shareGroupSums(first.minorEigenvalues(), w);
     W.row(0) = w.transpose();
   }
   if (count > 1) {
@@ -512,7 +512,7 @@ bool abs2RowsByTridiagonalization(DenseIdentity<Scalar>& dense, double relTol, c
     if (!dense.rows(rest, restRows)) return false;
     W.bottomRows(count - 1) = restRows;
   }
-  normalizeRows(W, dense.lambda, dense.clusters, dense.clusterTol);
+  normalizeRows(W, dense.rowSumInverseGaps());
   return true;
 }
 

@@ -133,6 +133,7 @@ class HouseholderRows {
   bool row(const RealVector& lambda, const Clusters& clusters, bool sweep, RealVector& w) {
     const Eigen::Index n = m_d.size();
     w.resize(n);
+    m_mu.resize(0);
     if (n == 1) {
       w(0) = Real(1);
       return true;
@@ -155,17 +156,21 @@ class HouseholderRows {
       }
     }
     (void)sweep;
-    RealVector mu = m_d.tail(n - 1), e = m_e.tail(n - 2);
-    if (!tridiagonalEigenvalues(m_useLapack, mu, e)) return false;
-    abs2Row(lambda, mu, clusters, w);
+    m_mu = m_d.tail(n - 1);
+    RealVector e = m_e.tail(n - 2);
+    if (!tridiagonalEigenvalues(m_useLapack, m_mu, e)) return false;
+    abs2Row(lambda, m_mu, clusters, w);
     return true;
   }
+
+  /// eig(T[1:, 1:]) = eig(M_j) from the last call of row() that took the paired product; empty after a sweep.
+  const RealVector& minorEigenvalues() const { return m_mu; }
 
  private:
   bool m_useLapack;
   Tridiagonal<Scalar> m_tri;
   Matrix m_b;
-  RealVector m_d, m_e, m_b2;
+  RealVector m_d, m_e, m_b2, m_mu;
   SweepWork<Real, kJacobiLanes> m_sweep;
 };
 
