@@ -887,6 +887,36 @@ TEST(EigenvectorsAbs2, RowDeficitStaysOutOfAFormulaSummedRun) {
   expectGroupSums(A, dptz_test::referenceAbs2LongDouble(A), 6, 4, 1e-13);
 }
 
+// Four eigenvalues 5.5e-15 ||A|| apart (-4.5, one of them of the decoupled row 1), 1.06 ||A|| below the rest. The
+// rows path evaluates them member by member (error eps / 5.5e-15 each); their sum, row 0's projector diagonal onto
+// the four, comes from the group formula with eig(M_0) from the same tridiagonalization, accurate to eps / 1.06.
+// Summed member by member it was 6e-3 off.
+TEST(EigenvectorsAbs2, RowsPathTakesTightRunSumsFromTheGroupFormula) {
+  const double lower[] = {
+      -1.8149200602750026, 0, 2.6850799397249734, 2.6850799397249618, 0.51404956394452161, 0.50601753950788853,
+      0.48534081695425352, 0.4971783978555771, 0.4971783978555715, -4.4999999999999538, 0, 0, 0, 0, 0, 0, 0,
+      -1.8149200602749578, 2.6850799397249383, 0.51404956394449808, 0.50601753950786543, 0.48534081695423109,
+      0.49717839785555401, 0.4971783978555484, -1.8149200602749351, 0.51404956394448631, 0.50601753950785366,
+      0.48534081695421977, 0.49717839785554202, 0.49717839785553641, 2.3430191881641846, -1.6310904866510167,
+      -1.6008836847722971, -1.6399296283033284, -1.6399296283033342, 2.3943953022030442, -1.57586987719773,
+      -1.6143057278610891, -1.6143057278610948, 2.4885154563084915, -1.5843637398792478, -1.5843637398792534,
+      2.4121494920750557, -1.6230067579250886, 2.4121494920750672};
+  MatrixXd A(9, 9);
+  for (Index c = 0, k = 0; c < 9; ++c)
+    for (Index r = c; r < 9; ++r, ++k) A(r, c) = A(c, r) = lower[k];
+  const MatrixXd ref = dptz_test::referenceAbs2LongDouble(A);
+  const std::vector<Index> rows{0, 1, 2};
+  for (dptz::Backend backend : {dptz::Backend::Default, dptz::Backend::Eigen}) {
+    dptz::Abs2Options options;
+    options.backend = backend;
+    const MatrixXd W = dptz::eigenvectorsAbs2(A, rows, options);
+    expectInUnitRange(W);
+    EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-14);
+    for (Index r = 0; r < 3; ++r)
+      EXPECT_NEAR(W.row(r).head(4).sum(), ref.row(rows[std::size_t(r)]).head(4).sum(), 1e-13) << "row " << r;
+  }
+}
+
 TEST(EigenvectorsAbs2, NearlyDegeneratePairs) {
   // A close pair (gap 1e-5 .. 1e-10) and an exactly double eigenvalue. The pair's projector diagonal (the row sums
   // over the pair) is well conditioned even when the single entries are not (their error is eps ||A|| / gap).
