@@ -229,6 +229,32 @@ TEST(TridiagonalAbs2, SterfLossBesideTinyCouplingsIsCaught) {
   }
 }
 
+// Entries of 1e300 and DBL_MAX: scaled, seven eigenvalues lie within 1.5e-8 ||T|| of 0, two of them (3e-17 ||T||
+// apart) one cluster, whose shared value 2.8e-9 is its projector diagonal to width / gap (3e-17 / 1.7e-9) where the
+// truth is 3e-17. The paired product of the other members does not cancel that, and row 3 summed to 1 + 2.8e-9; each
+// row's deficit now goes to its entries by their error estimates, so rows sum to 1 and the seven's sum is accurate.
+TEST(TridiagonalAbs2, ClusterExcessIsBalancedWithinTheRow) {
+  VectorXd a(8), b(7);
+  a << -3.0091073354775233e+241, 0, 1.7976931348623157e+308, -3.0091073354775233e+241, 1e300, 1e300, 1e300, 1e300;
+  b << -11, 1e300, 1e300, 1e300, 1e300, 1e300, 1e300;
+  const std::vector<Index> rows{3, 1, 0};
+  Eigen::Matrix<long double, Eigen::Dynamic, Eigen::Dynamic> T =
+      Eigen::Matrix<long double, Eigen::Dynamic, Eigen::Dynamic>::Zero(8, 8);
+  T.diagonal() = a.cast<long double>();
+  T.diagonal(1) = T.diagonal(-1) = b.cast<long double>();
+  const Eigen::SelfAdjointEigenSolver<Eigen::Matrix<long double, Eigen::Dynamic, Eigen::Dynamic>> es(T);
+  for (dptz::Backend backend : {dptz::Backend::Default, dptz::Backend::Eigen}) {
+    dptz::Abs2Options o;
+    o.backend = backend;
+    const MatrixXd W = dptz::tridiagonalEigenvectorsAbs2(a, b, rows, o);
+    EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-15);
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      const long double want = es.eigenvectors().row(rows[r]).head(7).cwiseAbs2().sum();
+      EXPECT_NEAR(W.row(Index(r)).head(7).sum(), double(want), 1e-12) << "row " << rows[r];
+    }
+  }
+}
+
 TEST(TridiagonalAbs2, SizeOne) {
   const MatrixXd W = dptz::tridiagonalEigenvectorsAbs2(VectorXd::Constant(1, 3.0), VectorXd(0), {0, 0});
   EXPECT_EQ(W.rows(), 2);

@@ -12,6 +12,7 @@
 #endif
 
 #include "types.hpp"
+#include "detail/dense_identity.hpp"
 #include "detail/jacobi_matrix.hpp"
 #include "detail/numerics.hpp"
 #include "detail/spectrum.hpp"
@@ -212,6 +213,9 @@ Eigen::Matrix<typename DA::RealScalar, Eigen::Dynamic, Eigen::Dynamic> tridiagon
   if (splits || near || Eigen::Index(clusters.size()) != n) {
     if (!detail::tridiagonalPairedRows(a, b, lambda, clusters, lapack, rows, threads, W))
       throw NumericalError(std::string(where) + ": eigenvalues of a block did not converge");
+    // A cluster's shared value is its projector diagonal to its width over its gap, which the paired product of
+    // the other members does not cancel: each row's deficit goes to the entries by their error estimates.
+    detail::normalizeRows(W, detail::inverseGaps(lambda, clusters, tol));
   } else {
     detail::tridiagonalSweepRows(a, b2, lambda, rows, threads, W);
   }
