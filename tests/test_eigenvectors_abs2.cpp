@@ -917,6 +917,31 @@ TEST(EigenvectorsAbs2, RowsPathTakesTightRunSumsFromTheGroupFormula) {
   }
 }
 
+// An arrow at 1.2e161 with entries of 4.25 (~1e-161 ||A||) beside couplings of 1e160 and 1.8e159: LAPACK's
+// eigenvalues-only path (?syevd, ending in ?sterf) lost digits of the minors' eigenvalues beside the tiny couplings,
+// and |v_1(0)|^2 came out 2.26447e-4 where 2.26534e-4 is right (gap 1.2e-4 ||A||). A LAPACK result that does not
+// keep ||M||_F^2 is now recomputed by Eigen.
+TEST(EigenvectorsAbs2, LapackEigenvaluesBesideTinyEntriesAreChecked) {
+  MatrixXd A = MatrixXd::Zero(9, 9);
+  const double row0[] = {1.1951290210011487e+161, 4.25, 1, 0.5, -3, 4.25, 1.7994059312383572e+159, 4.25, 4.25};
+  for (Index k = 0; k < 9; ++k) A(0, k) = A(k, 0) = row0[k];
+  A(1, 1) = 4.25;
+  A(1, 2) = A(2, 1) = 1.0711835506395381e+160;
+  A(1, 3) = A(3, 1) = 4.25;
+  A(1, 4) = A(4, 1) = 1.9762625833649862e-323;
+  const MatrixXd ref = dptz_test::referenceAbs2LongDouble(A);
+  for (dptz::Backend backend : {dptz::Backend::Lapack, dptz::Backend::Eigen}) {
+    if (backend == dptz::Backend::Lapack && !dptz::hasLapack()) continue;
+    dptz::Abs2Options options;
+    options.backend = backend;
+    const MatrixXd W = dptz::eigenvectorsAbs2(A, options);
+    expectInUnitRange(W);
+    expectColumnSumsOne(W);
+    EXPECT_NEAR(W(0, 1), ref(0, 1), 1e-12);
+    EXPECT_LE((W.col(1) - ref.col(1)).cwiseAbs().maxCoeff(), 1e-12);
+  }
+}
+
 TEST(EigenvectorsAbs2, NearlyDegeneratePairs) {
   // A close pair (gap 1e-5 .. 1e-10) and an exactly double eigenvalue. The pair's projector diagonal (the row sums
   // over the pair) is well conditioned even when the single entries are not (their error is eps ||A|| / gap).

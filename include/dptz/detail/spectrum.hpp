@@ -7,7 +7,9 @@
 #include <Eigen/Core>
 #include <Eigen/Eigenvalues>
 
+#include "jacobi_matrix.hpp"
 #include "lapack.hpp"
+#include "numerics.hpp"
 #include "validate.hpp"
 
 namespace dptz {
@@ -52,15 +54,43 @@ class HermitianEigenvalues {
     w.resize(M.rows());
     if (M.rows() == 0) return true;
 #ifdef DPTZ_HAS_LAPACKE
-    if (m_useLapack) return computeLapack(M, w);
+    if (m_useLapack) {
+      // LAPACK's eigenvalues-only path ends in ?sterf, which can lose digits of the largest eigenvalues beside
+      // entries far below ||M|| (jacobi_matrix.hpp, tridiagonalEigenvalues): the result must keep ||M||_F^2.
+      const Real scale = powerOfTwoScale(largestComponent(M));
+      const Real frobenius2 = lowerFrobenius2(M, scale);
+      m_copy = M;
+      using std::abs;
+      if (computeLapack(m_copy, w) &&
+          abs((w * scale).squaredNorm() - frobenius2) <=
+              Real(16) * Real(M.rows()) * Eigen::NumTraits<Real>::epsilon() * frobenius2)
+        return true;
+    }
 #endif
     m_eigen.compute(M, Eigen::EigenvaluesOnly);
-    if (m_eigen.info() != Eigen::Success) return false;
-    w = m_eigen.eigenvalues();
-    return true;
+    if (m_eigen.info() == Eigen::Success) {
+      w = m_eigen.eigenvalues();
+      return true;
+    }
+    // Eigen's QL can stall where the tridiagonal form has couplings far below the rest; tridiagonalEigenvalues
+    // splits there and solves each block scaled.
+    const Eigen::Tridiagonalization<Matrix> tri(M);
+    w = tri.diagonal();
+    RealVector e = tri.subDiagonal();
+    return tridiagonalEigenvalues(false, w, e);
   }
 
  private:
+  /// ||M * scale||_F^2 from the lower triangle (the part the solvers read).
+  static Real lowerFrobenius2(const Matrix& M, const Real& scale) {
+    Real sum(0);
+    for (Eigen::Index c = 0; c < M.cols(); ++c) {
+      sum += Eigen::numext::abs2(Eigen::numext::real(M(c, c)) * scale);
+      sum += Real(2) * (M.col(c).tail(M.rows() - c - 1) * scale).squaredNorm();
+    }
+    return sum;
+  }
+
 #ifdef DPTZ_HAS_LAPACKE
   template <bool L = UseLapack, typename std::enable_if<L, int>::type = 0>
   bool computeLapack(Matrix& M, RealVector& w) {
@@ -74,6 +104,7 @@ class HermitianEigenvalues {
   typename std::conditional<UseLapack, lapack::Syevd<Scalar>, int>::type m_lapack{};
 #endif
   bool m_useLapack;
+  Matrix m_copy;  // LAPACK overwrites its input; M is kept for the fallback
   Eigen::SelfAdjointEigenSolver<Matrix> m_eigen;
 };
 
