@@ -380,6 +380,32 @@ TEST(IdentityEigenSolver, MinorWhereEigensQlStallsStillConverges) {
   }
 }
 
+// Entries from 1e-310 to DBL_MAX with cluster tolerance 0: scaled, four eigenvalues lie within 1e-154 of 0, two
+// of them exactly equal. Balancing the group's columns divided a row's share by that row's subnormal mass in a
+// cluster, which overflowed (|V|^2 entries -inf and NaN). Shares are now taken as fractions first.
+TEST(IdentityEigenSolver, SubnormalRowMassInAClusterStaysFinite) {
+  MatrixXd A(6, 6);
+  A << -1.7976931348623157e+308, 0.75, 0.75, 0.75, 2.0067192200157644e+190, 9.25, 0.75, 7.25, -1, 2, -1.75,
+      -6.111933737978629e+150, 0.75, -1, -6.6776141455008222e+153, -6.6776141455008222e+153, -6.5286748728415478e+153,
+      3.2609406665831102e-309, 0.75, 2, -6.6776141455008222e+153, 0, 0, 0, 2.0067192200157644e+190, -1.75,
+      -6.5286748728415478e+153, 0, 3.4732793869387628e-310, 0, 9.25, -6.111933737978629e+150, 3.2609406665831102e-309,
+      0, 0, 0;
+  for (dptz::Backend backend : {dptz::Backend::Default, dptz::Backend::Lapack}) {
+    if (backend == dptz::Backend::Lapack && !dptz::hasLapack()) continue;
+    dptz::IdentityEigenSolver<MatrixXd> es;
+    es.setClusterTolerance(0.0).setBackend(backend);
+    es.compute(A, Eigen::ComputeEigenvectors | dptz::ComputeEigenvectorsAbs2);
+    ASSERT_EQ(es.info(), Eigen::Success);
+    const MatrixXd& W = es.eigenvectorsAbs2();
+    ASSERT_TRUE(W.allFinite());
+    EXPECT_GE(W.minCoeff(), 0.0);
+    EXPECT_LE(W.maxCoeff(), 1.0);
+    EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-14);
+    EXPECT_LE((W.colwise().sum().array() - 1).abs().maxCoeff(), 1e-14);
+    EXPECT_NEAR(W(0, 0), 1.0, 1e-14);  // -DBL_MAX: row 0 alone, to 1e-118
+  }
+}
+
 TEST(IdentityEigenSolver, ExtremeScalesNoOverflow) {
   const MatrixXd A = dptz_test::randomHermitian<double>(10, 31);
   for (double s : {0x1p-900, 0x1p+900}) {

@@ -170,20 +170,22 @@ void balanceCluster(BlockT&& B) {
     B = balanced;
 }
 
-/// Moves `amount` (> 0) of the total of `from` into `to`, row by row and within each row only: row j gives the share
-/// amount r_j / T of its mass r_j in `from` (T: the total of `from`; every entry of the row scaled alike, so nothing
-/// goes negative) and `to` takes it in proportion to its own entries in that row (evenly where the row is empty).
+/// Moves `amount` (> 0; at most the total T of `from`) of `from` into `to`, row by row and within each row only: row
+/// j gives the share amount r_j / T of its mass r_j in `from` (every entry of the row scaled alike, so nothing goes
+/// negative) and `to` takes it in proportion to its own entries in that row (evenly where the row is empty).
 template <typename FromT, typename ToT>
 void moveMass(FromT&& from, ToT&& to, const typename std::decay<FromT>::type::Scalar& amount) {
   using Real = typename std::decay<FromT>::type::Scalar;
   const Real total = from.sum();
-  const Real keep = (total - amount) / total;
+  if (!(total > Real(0))) return;  // nothing to give (rows far off their sums; balanceSums corrects them after)
+  const Real moved = (std::min)(amount, total);
+  const Real keep = (total - moved) / total;
   for (Eigen::Index j = 0; j < from.rows(); ++j) {
-    const Real given = from.row(j).sum() * (amount / total);
+    const Real given = from.row(j).sum() * (moved / total);
     from.row(j) *= keep;
     const Real have = to.row(j).sum();
     if (have > Real(0))
-      to.row(j) += (given / have) * to.row(j);
+      to.row(j) += given * (to.row(j) / have);  // shares <= 1: given / have can overflow for a subnormal row
     else
       to.row(j).setConstant(given / Real(to.cols()));
   }
@@ -335,10 +337,16 @@ struct DenseIdentity {
   void shareGroupSums(const MuT& mu, RealVector& w) const {
     if (sharedTree.empty() || mu.size() + 1 != lambda.size()) return;  // no mu: rows from the sweep (all gaps wide)
     std::vector<Real> estimate(sharedTree.size()), target(sharedTree.size());
+    const Real highest = Eigen::NumTraits<Real>::highest();
     for (std::size_t k = 0; k < sharedTree.size(); ++k) {
       const GroupNode& node = sharedTree[k];
-      estimate[k] = node.left >= 0 ? clamp01(groupProduct(lambda, mu, node.run))
-                                   : Real(w.segment(node.run.first, node.run.size).sum());
+      estimate[k] = w.segment(node.run.first, node.run.size).sum();
+      if (node.left >= 0) {
+        // The formula's intermediates grow like 1 / width^(size - 1): a run only a few units of the subnormal
+        // grid wide can overflow them, and then the members' own sum stands.
+        const Real formula = groupProduct(lambda, mu, node.run);
+        if (formula >= -highest && formula <= highest) estimate[k] = clamp01(formula);
+      }
       target[k] = estimate[k];  // a root's; a child's is overwritten by its parent, which comes first
     }
     for (std::size_t k = 0; k < sharedTree.size(); ++k) {
@@ -387,7 +395,7 @@ struct DenseIdentity {
       auto B = W.middleCols(g.first, g.size);
       const Real total = B.sum();
       if (!(total > Real(0))) continue;
-      B *= Real(g.size) / total;
+      B = (B / total) * Real(g.size);  // entries / total <= 1: size / total can overflow for a subnormal total
       if (g.size < 2) continue;
       leaves.clear();
       for (const Run& c : clusters)
