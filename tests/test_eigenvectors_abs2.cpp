@@ -771,6 +771,16 @@ TEST(EigenvectorsAbs2, GroupOfAClusterAndANearEigenvalueKeepsItsSum) {
   expectGroupSums(A, dptz_test::referenceAbs2LongDouble(A), 0, 3, 1e-12);
 }
 
+/// The 10 x 10 Hermitian matrix with the given diagonal and strictly lower triangle (column by column).
+Eigen::MatrixXcd hermitianFromLower(const double (&diagonal)[10], const std::complex<double> (&lower)[45]) {
+  Eigen::MatrixXcd A(10, 10);
+  for (Index c = 0, k = 0; c < 10; ++c) {
+    A(c, c) = diagonal[c];
+    for (Index r = c + 1; r < 10; ++r, ++k) A(r, c) = lower[k], A(c, r) = std::conj(lower[k]);
+  }
+  return A;
+}
+
 // A fourfold cluster at DBL_MIN scale (width 6 eps) 6.1e-5 below six eigenvalues with inner gaps of 7e-12: the
 // six members' columns, evaluated one by one, are balanced; blending toward an even spread over all ten columns
 // moved the accurately summed cluster's row sums by 0.02 (one common scale factor over all ten, by 1e-7). Spread
@@ -801,11 +811,7 @@ TEST(EigenvectorsAbs2, AccurateClusterKeepsItsSumBesideABalancedGroup) {
       {-2.4159876036930348e-313, 7.4759469703262745e-314}, {-1.2627759691584833e-313, -7.0489886682920023e-315},
       {-2.3568216070486315e-313, 1.3010654234178351e-314}, {-1.1274571229872646e-313, -3.4963657831690721e-314},
       {-1.015496321564796e-313, -3.7743754593487373e-314}};
-  Eigen::MatrixXcd A(10, 10);
-  for (Index c = 0, k = 0; c < 10; ++c) {
-    A(c, c) = diagonal[c];
-    for (Index r = c + 1; r < 10; ++r, ++k) A(r, c) = lower[k], A(c, r) = std::conj(lower[k]);
-  }
+  const Eigen::MatrixXcd A = hermitianFromLower(diagonal, lower);
   expectGroupSums(A, dptz_test::referenceAbs2LongDouble(Eigen::MatrixXcd(A * std::ldexp(1.0, 1022))), 0, 4, 1e-10);
 }
 
@@ -840,11 +846,7 @@ TEST(EigenvectorsAbs2, PairInsideATightRunKeepsItsSum) {
       {8.6132509471278293e-317, -1.342926156001359e-316}, {-4.3283579391275336e-317, 6.4925364146256545e-318},
       {-6.8825590982177284e-316, 4.4789081405313407e-317}, {1.3085362226569332e-316, 1.3117660285969266e-316},
       {1.3909257698458215e-316, 1.5885039061884152e-316}};
-  Eigen::MatrixXcd A(10, 10);
-  for (Index c = 0, k = 0; c < 10; ++c) {
-    A(c, c) = diagonal[c];
-    for (Index r = c + 1; r < 10; ++r, ++k) A(r, c) = lower[k], A(c, r) = std::conj(lower[k]);
-  }
+  const Eigen::MatrixXcd A = hermitianFromLower(diagonal, lower);
   expectGroupSums(A, dptz_test::referenceAbs2LongDouble(Eigen::MatrixXcd(A * std::ldexp(1.0, 1022))), 0, 2, 5e-7);
 }
 
