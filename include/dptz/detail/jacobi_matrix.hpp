@@ -48,6 +48,17 @@ Real rescaleThreshold() {
   return ldexp(Real(1), std::numeric_limits<Real>::max_exponent / 4);
 }
 
+/// Whether computed eigenvalues keep the sum of squares of their matrix, frobenius2 = ||scale M||_F^2, to 16 n eps
+/// (backward stable solvers do). LAPACK's ?sterf can lose digits of the largest eigenvalues beside entries far below
+/// ||M|| (seen: 2e-6 relative next to couplings 1e-161 ||M||); this O(n) check catches that.
+template <typename Real>
+bool keepsSumOfSquares(const Eigen::Matrix<Real, Eigen::Dynamic, 1>& values, const Real& scale,
+                       const Real& frobenius2) {
+  using std::abs;
+  return abs((values * scale).squaredNorm() - frobenius2) <=
+         Real(16) * Real(values.size()) * Eigen::NumTraits<Real>::epsilon() * frobenius2;
+}
+
 /// Ascending eigenvalues of the real symmetric tridiagonal (d, e), written over d; e is destroyed. LAPACK's ?sterf
 /// when useLapack and Real is float or double, Eigen's implicit QL (SelfAdjointEigenSolver::computeFromTridiagonal,
 /// values only) otherwise, and where ?sterf's result fails the check below. Returns false on non-convergence.
@@ -59,16 +70,12 @@ bool tridiagonalEigenvalues(bool useLapack, Eigen::Matrix<Real, Eigen::Dynamic, 
 #ifdef DPTZ_HAS_LAPACKE
   if constexpr (IsStandardScalar<Real>::value) {
     if (useLapack) {
-      using std::abs;
-      // ?sterf iterates on the squared couplings; beside couplings far below the rest of T it can lose digits of the
-      // largest eigenvalues (seen: 2e-6 relative next to couplings 1e-161 ||T||). Its result must keep the sum of
-      // squares, ||T||_F^2 (an O(n) check, to 16 n eps); otherwise Eigen's QL below takes over.
+      // ?sterf iterates on the squared couplings; a result that does not keep ||T||_F^2 goes to Eigen's QL below.
       const Real scale = powerOfTwoScale((std::max)(d.cwiseAbs().maxCoeff(), e.cwiseAbs().maxCoeff()));
       const Real frobenius2 = (d * scale).squaredNorm() + Real(2) * (e * scale).squaredNorm();
       Vector values = d, work = e;
       if (lapack::sterf(lapack::Int(values.size()), values.data(), work.data()) == 0 &&
-          abs((values * scale).squaredNorm() - frobenius2) <=
-              Real(16) * Real(d.size()) * Eigen::NumTraits<Real>::epsilon() * frobenius2) {
+          keepsSumOfSquares(values, scale, frobenius2)) {
         d = values;
         return true;
       }

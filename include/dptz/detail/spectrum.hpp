@@ -55,16 +55,12 @@ class HermitianEigenvalues {
     if (M.rows() == 0) return true;
 #ifdef DPTZ_HAS_LAPACKE
     if (m_useLapack) {
-      // LAPACK's eigenvalues-only path ends in ?sterf, which can lose digits of the largest eigenvalues beside
-      // entries far below ||M|| (jacobi_matrix.hpp, tridiagonalEigenvalues): the result must keep ||M||_F^2.
+      // LAPACK's eigenvalues-only path ends in ?sterf: the result must keep ||M||_F^2 (keepsSumOfSquares), or
+      // Eigen recomputes it from M, kept for that.
       const Real scale = powerOfTwoScale(largestComponent(M));
       const Real frobenius2 = lowerFrobenius2(M, scale);
       m_copy = M;
-      using std::abs;
-      if (computeLapack(m_copy, w) &&
-          abs((w * scale).squaredNorm() - frobenius2) <=
-              Real(16) * Real(M.rows()) * Eigen::NumTraits<Real>::epsilon() * frobenius2)
-        return true;
+      if (computeLapack(m_copy, w) && keepsSumOfSquares(w, scale, frobenius2)) return true;
     }
 #endif
     m_eigen.compute(M, Eigen::EigenvaluesOnly);
