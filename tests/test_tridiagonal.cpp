@@ -255,6 +255,25 @@ TEST(TridiagonalAbs2, ClusterExcessIsBalancedWithinTheRow) {
   }
 }
 
+// Well separated eigenvalues (the characteristic-polynomial sweep) beside an eigenvalue of 1e300 and one of DBL_MAX:
+// the sweep's entries carry eps ||T|| / gap each, and unnormalized they left row 1 summing to 1 + 2.8e-9. Rows from
+// the sweep get the same deficit spreading as the paired product's.
+TEST(TridiagonalAbs2, SweepRowsSumToOneBesideDblMax) {
+  VectorXd a(4), b(3);
+  a << -3.0091073354399712e+241, 0, 1.7976931348623157e+308, 6.2087345278128969e-135;
+  b << 1e300, 1e300, 1e300;
+  const std::vector<Index> rows{0, 1, 2, 3};
+  const auto ref = referenceAbs2(a, b);
+  for (dptz::Backend backend : {dptz::Backend::Default, dptz::Backend::Eigen}) {
+    dptz::Abs2Options o;
+    o.backend = backend;
+    const MatrixXd W = dptz::tridiagonalEigenvectorsAbs2(a, b, rows, o);
+    EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-15);
+    for (Index r = 0; r < 4; ++r)
+      for (Index i = 0; i < 4; ++i) EXPECT_NEAR(W(r, i), double(ref(r, i)), 1e-13) << "row " << r << ", column " << i;
+  }
+}
+
 TEST(TridiagonalAbs2, SizeOne) {
   const MatrixXd W = dptz::tridiagonalEigenvectorsAbs2(VectorXd::Constant(1, 3.0), VectorXd(0), {0, 0});
   EXPECT_EQ(W.rows(), 2);

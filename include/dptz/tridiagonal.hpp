@@ -12,7 +12,6 @@
 #endif
 
 #include "types.hpp"
-#include "detail/dense_identity.hpp"
 #include "detail/jacobi_matrix.hpp"
 #include "detail/numerics.hpp"
 #include "detail/spectrum.hpp"
@@ -213,14 +212,18 @@ Eigen::Matrix<typename DA::RealScalar, Eigen::Dynamic, Eigen::Dynamic> tridiagon
   if (splits || near || Eigen::Index(clusters.size()) != n) {
     if (!detail::tridiagonalPairedRows(a, b, lambda, clusters, lapack, rows, threads, W))
       throw NumericalError(std::string(where) + ": eigenvalues of a block did not converge");
-    // A cluster's shared value is its projector diagonal to its width over its gap, which the paired product of
-    // the other members does not cancel: each row's deficit goes to the entries by their error estimates.
-    detail::normalizeRows(W, detail::inverseGaps(lambda, clusters, tol));
   } else {
     detail::tridiagonalSweepRows(a, b2, lambda, rows, threads, W);
   }
+  // Rows off by more than sqrt(eps) mean the identity lost the entries (not just their last digits): the safety net
+  // recomputes them from eigenvectors. Otherwise each entry carries an error of about w_i eps ||T|| / gap_i (a
+  // cluster's shared value: its projector diagonal to its width over its gap, which the paired product does not
+  // cancel), and each row's deficit goes to the entries by those estimates, so tiny and well separated entries keep
+  // their accuracy.
   using std::sqrt;
-  if (!detail::abs2SumsHold(W, rows, n, sqrt(Eigen::NumTraits<Real>::epsilon()))) {
+  if (detail::abs2SumsHold(W, rows, n, sqrt(Eigen::NumTraits<Real>::epsilon()))) {
+    detail::normalizeRows(W, detail::inverseGaps(lambda, clusters, tol));
+  } else {
     if (!detail::jacobiDenseAbs2<Real>(a, b, rows, lambda, W))
       throw NumericalError(std::string(where) + ": eigenvectors of T did not converge");
     W = W.unaryExpr([](Real x) { return detail::clamp01(x); });

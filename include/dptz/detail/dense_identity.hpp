@@ -40,34 +40,6 @@ constexpr double kSweepGap = 1e-6;
 /// Relative gap below which neighbouring eigenvalues are scaled as one group (DenseIdentity::normalizeColumns).
 constexpr double kGroupGap = 1e-3;
 
-/// Distance from the run [first, first + size) of the ascending lambda to the nearest eigenvalue outside it (the
-/// largest finite value when the run is the whole spectrum).
-template <typename LambdaT>
-typename LambdaT::Scalar outsideGap(const LambdaT& lambda, Eigen::Index first, Eigen::Index size) {
-  using Real = typename LambdaT::Scalar;
-  const Eigen::Index last = first + size - 1;
-  Real gap = Eigen::NumTraits<Real>::highest();
-  if (first > 0) gap = (std::min)(gap, Real(lambda(first) - lambda(first - 1)));
-  if (last + 1 < lambda.size()) gap = (std::min)(gap, Real(lambda(last + 1) - lambda(last)));
-  return gap;
-}
-
-/// 1 / (distance from lambda_i's cluster to the nearest eigenvalue outside it), the distance floored at the cluster
-/// tolerance (and at eps max|lambda|): entry i of a row of |V|^2 from the identity carries an error of about
-/// w_i eps ||A|| times it. A cluster's members share its projector diagonal, whose error is set by the gap to the
-/// rest of the spectrum, not by the (zero) gaps inside.
-template <typename LambdaT, typename Runs, typename Real>
-Eigen::Array<Real, Eigen::Dynamic, 1> inverseGaps(const LambdaT& lambda, const Runs& clusters, const Real& clusterTol) {
-  const Eigen::Index n = lambda.size();
-  const Real norm = n > 0 ? Real(lambda.cwiseAbs().maxCoeff()) : Real(0);
-  Real floor = (std::max)(clusterTol, Eigen::NumTraits<Real>::epsilon() * norm);
-  if (!(floor > Real(0))) floor = Real(1);
-  Eigen::Array<Real, Eigen::Dynamic, 1> inv(n);
-  for (const auto& c : clusters)
-    inv.segment(c.first, c.size).setConstant(Real(1) / (std::max)(Real(outsideGap(lambda, c.first, c.size)), floor));
-  return inv;
-}
-
 /// The least-squares correction E = S .* (u 1^T + 1 v^T) of the block B (weights S >= 0) that makes its row sums
 /// 1 - outside and its column sums 1: the multipliers u (rows) and v (columns) from the normal equations
 /// R u + S v = row deficits, S^T u + C v = column deficits (R, C: row and column sums of S), solved by the Schur
@@ -469,26 +441,6 @@ struct DenseIdentity {
     return !failed;
   }
 };
-
-/// Each row of W to sum 1 (rows computed one by one cannot be column-scaled). Entry i carries an error of about
-/// w_i eps ||A|| / gap_i (invGap: DenseIdentity::rowSumInverseGaps), so the row's deficit 1 - sum is spread in
-/// proportion to the squares of those estimates (the least-squares correction): a close pair evaluated member by
-/// member absorbs what it lost, and well separated entries keep their accuracy instead of inheriting the pair's
-/// eps / gap. Entries stay in [0, 1].
-template <typename OutT>
-void normalizeRows(OutT& W, const Eigen::Array<typename OutT::Scalar, Eigen::Dynamic, 1>& invGap) {
-  using Real = typename OutT::Scalar;
-  for (Eigen::Index r = 0; r < W.rows(); ++r) {
-    const Real s = W.row(r).sum();
-    const Eigen::Array<Real, Eigen::Dynamic, 1> err2 = (W.row(r).transpose().array() * invGap).square();
-    const Real total = err2.sum();
-    if (total > Real(0) && total <= Eigen::NumTraits<Real>::highest())
-      W.row(r) += ((Real(1) - s) / total) * err2.matrix().transpose();
-    else if (s > Real(0))
-      W.row(r) /= s;
-  }
-  W = W.cwiseMax(Real(0)).cwiseMin(Real(1));
-}
 
 /// The rows path: each requested row j from ONE tridiagonalization of A with j moved to position 0 (Householder
 /// from column 1 keeps e_1 fixed): row j of |V|^2 is row 0 of T's. eig(A) = eig(T) comes from the first requested
