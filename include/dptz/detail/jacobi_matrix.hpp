@@ -59,6 +59,33 @@ bool keepsSumOfSquares(const Eigen::Matrix<Real, Eigen::Dynamic, 1>& values, con
          Real(16) * Real(values.size()) * Eigen::NumTraits<Real>::epsilon() * frobenius2;
 }
 
+/// Eigenvalues of (d, e) block by block: the couplings k where negligible(k) holds are taken as 0, each unreduced
+/// block is scaled to norm ~1 (exactly, by a power of two) and solved by solve(dBlock, eBlock) (eigenvalues over
+/// dBlock, false on failure); d then holds them all, ascending. False as soon as a block fails (d is then partly
+/// overwritten). e is left as it was.
+template <typename Real, typename Negligible, typename Solve>
+bool blockwiseEigenvalues(Eigen::Matrix<Real, Eigen::Dynamic, 1>& d, const Eigen::Matrix<Real, Eigen::Dynamic, 1>& e,
+                          Negligible negligible, Solve solve) {
+  using Vector = Eigen::Matrix<Real, Eigen::Dynamic, 1>;
+  const Eigen::Index n = d.size();
+  Vector db, eb;
+  for (Eigen::Index p = 0; p < n;) {
+    Eigen::Index q = p + 1;
+    while (q < n && !negligible(q - 1)) ++q;
+    if (q - p > 1) {
+      const Real scale = powerOfTwoScale(
+          (std::max)(d.segment(p, q - p).cwiseAbs().maxCoeff(), e.segment(p, q - p - 1).cwiseAbs().maxCoeff()));
+      db = d.segment(p, q - p) * scale;
+      eb = e.segment(p, q - p - 1) * scale;
+      if (!solve(db, eb)) return false;
+      d.segment(p, q - p) = db / scale;
+    }
+    p = q;
+  }
+  std::sort(d.data(), d.data() + n);
+  return true;
+}
+
 /// Ascending eigenvalues of the real symmetric tridiagonal (d, e), written over d; e is destroyed. LAPACK's ?sterf
 /// when useLapack and Real is float or double, Eigen's implicit QL (SelfAdjointEigenSolver::computeFromTridiagonal,
 /// values only) otherwise, and where ?sterf's result fails the check below. Returns false on non-convergence.
@@ -66,16 +93,31 @@ template <typename Real>
 bool tridiagonalEigenvalues(bool useLapack, Eigen::Matrix<Real, Eigen::Dynamic, 1>& d,
                             Eigen::Matrix<Real, Eigen::Dynamic, 1>& e) {
   using Vector = Eigen::Matrix<Real, Eigen::Dynamic, 1>;
-  if (d.size() <= 1) return true;
+  using std::abs;
+  const Eigen::Index n = d.size();
+  if (n <= 1) return true;
+  const Real eps = Eigen::NumTraits<Real>::epsilon();
 #ifdef DPTZ_HAS_LAPACKE
   if constexpr (IsStandardScalar<Real>::value) {
     if (useLapack) {
-      // ?sterf iterates on the squared couplings; a result that does not keep ||T||_F^2 goes to Eigen's QL below.
-      const Real scale = powerOfTwoScale((std::max)(d.cwiseAbs().maxCoeff(), e.cwiseAbs().maxCoeff()));
-      const Real frobenius2 = (d * scale).squaredNorm() + Real(2) * (e * scale).squaredNorm();
-      Vector values = d, work = e;
-      if (lapack::sterf(lapack::Int(values.size()), values.data(), work.data()) == 0 &&
-          keepsSumOfSquares(values, scale, frobenius2)) {
+      // ?sterf iterates on the squared couplings and splits only where |e_k| <= eps sqrt(|d_k d_k+1|): beside
+      // diagonal entries ~0 it keeps couplings of 1e-166 next to ones of 0.8, and returned an eigenvalue of 1e-3
+      // 3e3 eps ||T|| off. Couplings at most eps times their neighbours (moving eigenvalues by eps ||T|| at most)
+      // are set to 0 first, and each block is solved scaled; a block whose result does not keep its ||T||_F^2
+      // sends the whole matrix to Eigen's QL below.
+      auto negligible = [&](Eigen::Index k) {
+        Real local = (std::max)(abs(d(k)), abs(d(k + 1)));
+        if (k > 0) local = (std::max)(local, abs(e(k - 1)));
+        if (k + 2 < n) local = (std::max)(local, abs(e(k + 1)));
+        return abs(e(k)) <= eps * local;
+      };
+      auto sterf = [](Vector& db, Vector& eb) {
+        const Real frobenius2 = db.squaredNorm() + Real(2) * eb.squaredNorm();
+        return lapack::sterf(lapack::Int(db.size()), db.data(), eb.data()) == 0 &&
+               keepsSumOfSquares(db, Real(1), frobenius2);
+      };
+      Vector values = d;
+      if (blockwiseEigenvalues(values, e, negligible, sterf)) {
         d = values;
         return true;
       }
@@ -91,28 +133,14 @@ bool tridiagonalEigenvalues(bool useLapack, Eigen::Matrix<Real, Eigen::Dynamic, 
   }
   // Eigen's QL can stall where couplings lie far below the rest of T (their squares underflow in its shifts).
   // Couplings at or below eps ||T|| are set to 0, which moves every eigenvalue by at most eps ||T|| (this path's
-  // accuracy), and each unreduced block is solved on its own, scaled to norm ~1.
-  using std::abs;
-  const Eigen::Index n = d.size();
-  const Real small = Eigen::NumTraits<Real>::epsilon() * (std::max)(d.cwiseAbs().maxCoeff(), e.cwiseAbs().maxCoeff());
-  Vector out(n);
-  for (Eigen::Index p = 0; p < n;) {
-    Eigen::Index q = p + 1;
-    while (q < n && !(abs(e(q - 1)) <= small)) ++q;
-    if (q - p == 1) {
-      out(p) = d(p);
-    } else {
-      const Real scale = powerOfTwoScale(
-          (std::max)(d.segment(p, q - p).cwiseAbs().maxCoeff(), e.segment(p, q - p - 1).cwiseAbs().maxCoeff()));
-      es.computeFromTridiagonal(d.segment(p, q - p) * scale, e.segment(p, q - p - 1) * scale, Eigen::EigenvaluesOnly);
-      if (es.info() != Eigen::Success) return false;
-      out.segment(p, q - p) = es.eigenvalues() / scale;
-    }
-    p = q;
-  }
-  std::sort(out.data(), out.data() + n);
-  d = out;
-  return true;
+  // accuracy), and each unreduced block is solved on its own.
+  const Real small = eps * (std::max)(d.cwiseAbs().maxCoeff(), e.cwiseAbs().maxCoeff());
+  return blockwiseEigenvalues(d, e, [&](Eigen::Index k) { return abs(e(k)) <= small; }, [&](Vector& db, Vector& eb) {
+    es.computeFromTridiagonal(db, eb, Eigen::EigenvaluesOnly);
+    if (es.info() != Eigen::Success) return false;
+    db = es.eigenvalues();
+    return true;
+  });
 }
 
 /// The same for inputs that must be kept (any Eigen vector expressions): out = eig(tridiag(e, d, e)), ascending.

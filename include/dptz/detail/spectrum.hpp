@@ -7,6 +7,7 @@
 #include <Eigen/Core>
 #include <Eigen/Eigenvalues>
 
+#include "householder_rows.hpp"
 #include "jacobi_matrix.hpp"
 #include "lapack.hpp"
 #include "numerics.hpp"
@@ -47,22 +48,17 @@ class HermitianEigenvalues {
   using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
   using RealVector = Eigen::Matrix<Real, Eigen::Dynamic, 1>;
 
-  explicit HermitianEigenvalues(bool useLapack) : m_useLapack(useLapack) {}
+  explicit HermitianEigenvalues(bool useLapack) : m_useLapack(useLapack), m_tri(useLapack) {}
 
   /// Eigenvalues of M (overwritten) into w. Returns false on numerical failure.
   bool compute(Matrix& M, RealVector& w) {
     w.resize(M.rows());
     if (M.rows() == 0) return true;
-#ifdef DPTZ_HAS_LAPACKE
     if (m_useLapack) {
-      // LAPACK's eigenvalues-only path ends in ?sterf: the result must keep ||M||_F^2 (keepsSumOfSquares), or
-      // Eigen recomputes it from M, kept for that.
-      const Real scale = powerOfTwoScale(largestComponent(M));
-      const Real frobenius2 = lowerFrobenius2(M, scale);
-      m_copy = M;
-      if (computeLapack(m_copy, w) && keepsSumOfSquares(w, scale, frobenius2)) return true;
+      // ?sytrd / ?hetrd, then the tridiagonal eigenvalues block by block (?sterf, checked; Eigen's QL where it
+      // fails): what ?syevd 'N' computes, without its ?sterf on couplings negligible beside their neighbours.
+      return m_tri.reduce(M, w, m_e) && tridiagonalEigenvalues(true, w, m_e);
     }
-#endif
     m_eigen.compute(M, Eigen::EigenvaluesOnly);
     if (m_eigen.info() == Eigen::Success) {
       w = m_eigen.eigenvalues();
@@ -72,35 +68,14 @@ class HermitianEigenvalues {
     // splits there and solves each block scaled.
     const Eigen::Tridiagonalization<Matrix> tri(M);
     w = tri.diagonal();
-    RealVector e = tri.subDiagonal();
-    return tridiagonalEigenvalues(false, w, e);
+    m_e = tri.subDiagonal();
+    return tridiagonalEigenvalues(false, w, m_e);
   }
 
  private:
-  /// ||M * scale||_F^2 from the lower triangle (the part the solvers read).
-  static Real lowerFrobenius2(const Matrix& M, const Real& scale) {
-    Real sum(0);
-    for (Eigen::Index c = 0; c < M.cols(); ++c) {
-      sum += Eigen::numext::abs2(Eigen::numext::real(M(c, c)) * scale);
-      sum += Real(2) * (M.col(c).tail(M.rows() - c - 1) * scale).squaredNorm();
-    }
-    return sum;
-  }
-
-#ifdef DPTZ_HAS_LAPACKE
-  template <bool L = UseLapack, typename std::enable_if<L, int>::type = 0>
-  bool computeLapack(Matrix& M, RealVector& w) {
-    using lapack::Int;
-    return m_lapack.compute('N', Int(M.rows()), M.data(), Int(M.outerStride()), w.data()) == 0;
-  }
-  template <bool L = UseLapack, typename std::enable_if<!L, int>::type = 0>
-  bool computeLapack(Matrix&, RealVector&) {
-    return false;  // unreachable: useLapack refuses Lapack for this scalar
-  }
-  typename std::conditional<UseLapack, lapack::Syevd<Scalar>, int>::type m_lapack{};
-#endif
   bool m_useLapack;
-  Matrix m_copy;  // LAPACK overwrites its input; M is kept for the fallback
+  Tridiagonal<Scalar, UseLapack> m_tri;
+  RealVector m_e;
   Eigen::SelfAdjointEigenSolver<Matrix> m_eigen;
 };
 
