@@ -26,7 +26,7 @@ fi
 
 launcher=()
 command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-cmake -S . -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE= -DCMAKE_CXX_FLAGS="-O1 -g" \
+cmake -S . -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE= -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only" \
   -DDPTZ_BUILD_FUZZERS=ON -DDPTZ_BUILD_TESTS=ON -DDPTZ_BUILD_BENCHMARKS=OFF -DDPTZ_BUILD_EXAMPLES=OFF \
   -DDPTZ_WITH_OPENMP=OFF -DDPTZ_WERROR=ON "${launcher[@]}" >/dev/null
 jobs=$(nproc 2>/dev/null || echo 2)
