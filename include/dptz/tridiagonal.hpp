@@ -209,24 +209,28 @@ Eigen::Matrix<typename DA::RealScalar, Eigen::Dynamic, Eigen::Dynamic> tridiagon
   // 1e-6 ||T||) sweep (entries to eps ||T|| / gap): the paired product would make the all-rows call O(n^3).
   bool near = false;
   for (Eigen::Index k = 0; k + 1 < n; ++k) near = near || !(lambda[k + 1] - lambda[k] > Real(1024) * tol);
-  if (splits || near || Eigen::Index(clusters.size()) != n) {
+  const bool paired = splits || near || Eigen::Index(clusters.size()) != n;
+  const Eigen::Array<Real, Eigen::Dynamic, 1> invGap = detail::inverseGaps(lambda, clusters, tol);
+  if (paired) {
     if (!detail::tridiagonalPairedRows(a, b, lambda, clusters, lapack, rows, threads, W))
       throw NumericalError(std::string(where) + ": eigenvalues of a block did not converge");
+    // A cluster's shared value is its projector diagonal to its width over its gap, which the paired product of
+    // the other members does not cancel: each row's deficit goes to the entries by their error estimates.
+    detail::normalizeRows(W, invGap);
   } else {
     detail::tridiagonalSweepRows(a, b2, lambda, rows, threads, W);
   }
-  // Rows off by more than sqrt(eps) mean the identity lost the entries (not just their last digits): the safety net
-  // recomputes them from eigenvectors. Otherwise each entry carries an error of about w_i eps ||T|| / gap_i (a
-  // cluster's shared value: its projector diagonal to its width over its gap, which the paired product does not
-  // cancel), and each row's deficit goes to the entries by those estimates, so tiny and well separated entries keep
-  // their accuracy.
+  // Sums off by more than sqrt(eps) mean the identity lost the entries (graded matrices, whose small eigenvalues
+  // carry only eps ||T|| absolutely): the safety net recomputes them from eigenvectors. Rows from the sweep, each
+  // entry within about w_i eps ||T|| / gap_i, get the same deficit spreading as the paired product's, so tiny and
+  // well separated entries keep their accuracy.
   using std::sqrt;
-  if (detail::abs2SumsHold(W, rows, n, sqrt(Eigen::NumTraits<Real>::epsilon()))) {
-    detail::normalizeRows(W, detail::inverseGaps(lambda, clusters, tol));
-  } else {
+  if (!detail::abs2SumsHold(W, rows, n, sqrt(Eigen::NumTraits<Real>::epsilon()))) {
     if (!detail::jacobiDenseAbs2<Real>(a, b, rows, lambda, W))
       throw NumericalError(std::string(where) + ": eigenvectors of T did not converge");
     W = W.unaryExpr([](Real x) { return detail::clamp01(x); });
+  } else if (!paired) {
+    detail::normalizeRows(W, invGap);
   }
   return W;
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -52,7 +53,10 @@ bool correctSums(Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>& B,
   using Matrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
   using Vector = Eigen::Matrix<Real, Eigen::Dynamic, 1>;
   const Eigen::Index n = B.rows(), m = B.cols();
-  const Vector invR = S.rowwise().sum().unaryExpr([](Real r) { return r > Real(0) ? Real(1) / r : Real(0); });
+  // A row whose weights sum below the smallest normal number (a subnormal mass in the groups) is left alone: 1 / r
+  // would overflow, and inf * 0 in S^T R^-1 S is NaN.
+  const Vector invR = S.rowwise().sum().unaryExpr(
+      [](Real r) { return r >= (std::numeric_limits<Real>::min)() ? Real(1) / r : Real(0); });
   Matrix K = -S.transpose() * invR.asDiagonal() * S;
   K.diagonal() += S.colwise().sum().transpose();
   const Vector scale = K.diagonal().unaryExpr([](Real k) {

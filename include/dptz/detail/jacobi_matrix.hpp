@@ -159,12 +159,49 @@ template <typename Real>
 bool jacobiDenseAbs2(const Eigen::Matrix<Real, Eigen::Dynamic, 1>& d, const Eigen::Matrix<Real, Eigen::Dynamic, 1>& e,
                      const std::vector<Eigen::Index>& rows, Eigen::Matrix<Real, Eigen::Dynamic, 1>& lambda,
                      Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>& W) {
-  Eigen::SelfAdjointEigenSolver<Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>> es;
+  using Matrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
+  using std::abs;
+  const Eigen::Index n = d.size();
+  Eigen::SelfAdjointEigenSolver<Matrix> es;
   es.computeFromTridiagonal(d, e, Eigen::ComputeEigenvectors);
-  if (es.info() != Eigen::Success) return false;
-  lambda = es.eigenvalues();
-  W.resize(Eigen::Index(rows.size()), d.size());
-  for (std::size_t r = 0; r < rows.size(); ++r) W.row(Eigen::Index(r)) = es.eigenvectors().row(rows[r]).cwiseAbs2();
+  W.resize(Eigen::Index(rows.size()), n);
+  if (es.info() == Eigen::Success) {
+    lambda = es.eigenvalues();
+    for (std::size_t r = 0; r < rows.size(); ++r) W.row(Eigen::Index(r)) = es.eigenvectors().row(rows[r]).cwiseAbs2();
+    return true;
+  }
+  // Eigen's QL can stall where couplings lie far below the rest (as for the eigenvalues, tridiagonalEigenvalues):
+  // couplings at or below eps ||T|| are set to 0 (moving eigenvalues by eps ||T|| at most) and each block is solved
+  // on its own, scaled; V is block diagonal.
+  const Real small = Eigen::NumTraits<Real>::epsilon() * (std::max)(d.cwiseAbs().maxCoeff(), e.cwiseAbs().maxCoeff());
+  Matrix V = Matrix::Zero(n, n);
+  Eigen::Matrix<Real, Eigen::Dynamic, 1> values(n);
+  for (Eigen::Index p = 0; p < n;) {
+    Eigen::Index q = p + 1;
+    while (q < n && !(abs(e(q - 1)) <= small)) ++q;
+    if (q - p == 1) {
+      values(p) = d(p);
+      V(p, p) = Real(1);
+    } else {
+      const Real scale = powerOfTwoScale(
+          (std::max)(d.segment(p, q - p).cwiseAbs().maxCoeff(), e.segment(p, q - p - 1).cwiseAbs().maxCoeff()));
+      es.computeFromTridiagonal(d.segment(p, q - p) * scale, e.segment(p, q - p - 1) * scale,
+                                Eigen::ComputeEigenvectors);
+      if (es.info() != Eigen::Success) return false;
+      values.segment(p, q - p) = es.eigenvalues() / scale;
+      V.block(p, p, q - p, q - p) = es.eigenvectors();
+    }
+    p = q;
+  }
+  std::vector<Eigen::Index> order(static_cast<std::size_t>(n));
+  for (Eigen::Index i = 0; i < n; ++i) order[std::size_t(i)] = i;
+  std::stable_sort(order.begin(), order.end(), [&](Eigen::Index x, Eigen::Index y) { return values(x) < values(y); });
+  lambda.resize(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const Eigen::Index c = order[std::size_t(i)];
+    lambda(i) = values(c);
+    for (std::size_t r = 0; r < rows.size(); ++r) W(Eigen::Index(r), i) = Eigen::numext::abs2(V(rows[r], c));
+  }
   return true;
 }
 
