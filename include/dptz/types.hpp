@@ -15,7 +15,7 @@ namespace dptz {
 enum class Backend {
   Default,  ///< the faster of the available backends for the scalar type and size (LAPACK where it applies)
   Eigen,    ///< Eigen::SelfAdjointEigenSolver without vectors: every scalar type Eigen supports
-  Lapack    ///< LAPACKE ?syevd / ?heevd without vectors: float, double, std::complex<float/double>
+  Lapack    ///< LAPACKE ?sytrd / ?hetrd and ?sterf (eigenvalues only): float, double, std::complex<float/double>
 };
 
 /// True when this build can call LAPACK (the target found LAPACKE and defines DPTZ_HAS_LAPACKE).
