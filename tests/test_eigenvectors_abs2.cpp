@@ -919,29 +919,48 @@ TEST(EigenvectorsAbs2, RowsPathTakesTightRunSumsFromTheGroupFormula) {
   }
 }
 
-// An arrow at 1.2e161 with entries of 4.25 (~1e-161 ||A||) beside couplings of 1e160 and 1.8e159: LAPACK's
-// eigenvalues-only path (?syevd, ending in ?sterf) lost digits of the minors' eigenvalues beside the tiny couplings,
-// and |v_1(0)|^2 came out 2.26447e-4 where 2.26534e-4 is right (gap 1.2e-4 ||A||). ?sterf now sees each block
-// between negligible couplings on its own, and a block's result that does not keep its ||T||_F^2 goes to Eigen.
-TEST(EigenvectorsAbs2, LapackEigenvaluesBesideTinyEntriesAreChecked) {
-  MatrixXd A = MatrixXd::Zero(9, 9);
-  const double row0[] = {1.1951290210011487e+161, 4.25, 1, 0.5, -3, 4.25, 1.7994059312383572e+159, 4.25, 4.25};
-  for (Index k = 0; k < 9; ++k) A(0, k) = A(k, 0) = row0[k];
+// An arrow with first row row0 and, in row 1, 4.25 on the diagonal, the coupling at (1, 2), 4.25 at (1, 3) and a
+// subnormal at (1, 4): the shape of the fuzz inputs on which LAPACK's eigenvalues lost digits beside tiny entries.
+MatrixXd arrowBesideTinyEntries(const std::vector<double>& row0, double coupling) {
+  const Index n = Index(row0.size());
+  MatrixXd A = MatrixXd::Zero(n, n);
+  for (Index k = 0; k < n; ++k) A(0, k) = A(k, 0) = row0[std::size_t(k)];
   A(1, 1) = 4.25;
-  A(1, 2) = A(2, 1) = 1.0711835506395381e+160;
+  A(1, 2) = A(2, 1) = coupling;
   A(1, 3) = A(3, 1) = 4.25;
   A(1, 4) = A(4, 1) = 1.9762625833649862e-323;
-  const MatrixXd ref = dptz_test::referenceAbs2LongDouble(A);
+  return A;
+}
+
+// check(W) for W = eigenvectorsAbs2(A) from LAPACK (where the build has it) and from Eigen, each W first checked
+// for entries in [0, 1] and columns summing to 1.
+template <typename MatrixT, typename Check>
+void forLapackAndEigen(const MatrixT& A, Check check) {
   for (dptz::Backend backend : {dptz::Backend::Lapack, dptz::Backend::Eigen}) {
     if (backend == dptz::Backend::Lapack && !dptz::hasLapack()) continue;
     dptz::Abs2Options options;
     options.backend = backend;
     const MatrixXd W = dptz::eigenvectorsAbs2(A, options);
+    SCOPED_TRACE(backend == dptz::Backend::Lapack ? "LAPACK" : "Eigen");
+    ASSERT_TRUE(W.allFinite());
     expectInUnitRange(W);
     expectColumnSumsOne(W);
+    check(W);
+  }
+}
+
+// An arrow at 1.2e161 with entries of 4.25 (~1e-161 ||A||) beside couplings of 1e160 and 1.8e159: LAPACK's
+// eigenvalues-only path (?syevd, ending in ?sterf) lost digits of the minors' eigenvalues beside the tiny couplings,
+// and |v_1(0)|^2 came out 2.26447e-4 where 2.26534e-4 is right (gap 1.2e-4 ||A||). ?sterf now sees each block
+// between negligible couplings on its own, and a block's result that does not keep its ||T||_F^2 goes to Eigen.
+TEST(EigenvectorsAbs2, LapackEigenvaluesBesideTinyEntriesAreChecked) {
+  const MatrixXd A = arrowBesideTinyEntries(
+      {1.1951290210011487e+161, 4.25, 1, 0.5, -3, 4.25, 1.7994059312383572e+159, 4.25, 4.25}, 1.0711835506395381e+160);
+  const MatrixXd ref = dptz_test::referenceAbs2LongDouble(A);
+  forLapackAndEigen(A, [&](const MatrixXd& W) {
     EXPECT_NEAR(W(0, 1), ref(0, 1), 1e-12);
     EXPECT_LE((W.col(1) - ref.col(1)).cwiseAbs().maxCoeff(), 1e-12);
-  }
+  });
 }
 
 // An arrow at 1.5e162 with entries of 4.25 beside a coupling of 1.8e159: the tridiagonal forms of the minors M_4 and
@@ -950,26 +969,15 @@ TEST(EigenvectorsAbs2, LapackEigenvaluesBesideTinyEntriesAreChecked) {
 // 5e4 eps ||A||, which still keep ||M||_F^2 to 16 n eps; row 5's sum over eigenvalues 2..3 was 1.24e-9 off. Such
 // couplings are now set to 0 before ?sterf and each block is solved scaled.
 TEST(EigenvectorsAbs2, LapackMinorsSplitAtNegligibleCouplings) {
-  MatrixXd A = MatrixXd::Zero(6, 6);
-  const double row0[] = {1, 4.25, 0.5, -11, 1.4696462496576585e+162, 1.221659801926226e+161};
-  for (Index k = 0; k < 6; ++k) A(0, k) = A(k, 0) = row0[k];
-  A(1, 1) = 4.25;
-  A(1, 2) = A(2, 1) = 1.7994059312383572e+159;
-  A(1, 3) = A(3, 1) = 4.25;
-  A(1, 4) = A(4, 1) = 1.9762625833649862e-323;
+  const MatrixXd A = arrowBesideTinyEntries({1, 4.25, 0.5, -11, 1.4696462496576585e+162, 1.221659801926226e+161},
+                                            1.7994059312383572e+159);
   const MatrixXd ref = dptz_test::referenceAbs2LongDouble(A);
-  for (dptz::Backend backend : {dptz::Backend::Lapack, dptz::Backend::Eigen}) {
-    if (backend == dptz::Backend::Lapack && !dptz::hasLapack()) continue;
-    dptz::Abs2Options options;
-    options.backend = backend;
-    const MatrixXd W = dptz::eigenvectorsAbs2(A, options);
-    expectInUnitRange(W);
-    expectColumnSumsOne(W);
+  forLapackAndEigen(A, [&](const MatrixXd& W) {
     for (Index r = 0; r < 6; ++r)
       EXPECT_NEAR(W.row(r).segment(2, 2).sum(), ref.row(r).segment(2, 2).sum(), 1e-12) << "row " << r;
     // Eigenvalues 2 and 3 are one cluster (|lambda| ~ 1e-162 ||A||): their entries share the group's value.
     for (Index c : {0, 1, 4, 5}) EXPECT_LE((W.col(c) - ref.col(c)).cwiseAbs().maxCoeff(), 1e-12) << "column " << c;
-  }
+  });
 }
 
 // A complex 9 x 9 with entries up to 1.1e299 beside entries of 3 and a few subnormal ones: two eigenvalues near 0
@@ -997,18 +1005,11 @@ TEST(EigenvectorsAbs2, SubnormalGroupWeightsStayFinite) {
       A(c, r) = std::conj(lower[k]);
     }
   const MatrixXd ref = dptz_test::referenceAbs2LongDouble(A);
-  for (dptz::Backend backend : {dptz::Backend::Eigen, dptz::Backend::Lapack}) {
-    if (backend == dptz::Backend::Lapack && !dptz::hasLapack()) continue;
-    dptz::Abs2Options options;
-    options.backend = backend;
-    const MatrixXd W = dptz::eigenvectorsAbs2(A, options);
-    ASSERT_TRUE(W.allFinite());
-    expectInUnitRange(W);
-    expectColumnSumsOne(W);
+  forLapackAndEigen(A, [&](const MatrixXd& W) {
     EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-14);
     for (Index r = 0; r < 9; ++r)
       EXPECT_NEAR(W.row(r).segment(4, 2).sum(), ref.row(r).segment(4, 2).sum(), 1e-12) << "row " << r;
-  }
+  });
 }
 
 TEST(EigenvectorsAbs2, NearlyDegeneratePairs) {

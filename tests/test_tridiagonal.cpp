@@ -213,6 +213,19 @@ Eigen::Matrix<long double, Eigen::Dynamic, Eigen::Dynamic> referenceAbs2(const V
   return Eigen::SelfAdjointEigenSolver<MatrixL>(T).eigenvectors().cwiseAbs2();
 }
 
+// check(W) for W = tridiagonalEigenvectorsAbs2(a, b, rows) from the default backend and from Eigen.
+template <typename Check>
+void forDefaultAndEigen(const VectorXd& a, const VectorXd& b, const std::vector<Index>& rows, Check check,
+                        double clusterTolerance = -1) {
+  for (dptz::Backend backend : {dptz::Backend::Default, dptz::Backend::Eigen}) {
+    dptz::Abs2Options o;
+    o.backend = backend;
+    o.clusterTolerance = clusterTolerance;
+    SCOPED_TRACE(backend == dptz::Backend::Default ? "default backend" : "Eigen backend");
+    check(dptz::tridiagonalEigenvectorsAbs2(a, b, rows, o));
+  }
+}
+
 // One coupling of 1.3e161 beside entries of at most 10.5: scaled to norm 1, the other couplings are ~1e-161 and
 // their squares underflow in LAPACK's ?sterf, which returned the eigenvalues +-0.5939 (of the 2 x 2 block around
 // the large coupling) 2e-6 off, and 3e-4 off for a minor: |v_0(3)|^2 came out 4.3e-4 where it is 1e-322. Such a
@@ -223,15 +236,12 @@ TEST(TridiagonalAbs2, SterfLossBesideTinyCouplingsIsCaught) {
   b << -7.75, -7, -0.5, 9.25, 7.25, -1, 1.3358900664774045e+161, 7, -2.75, 8.5;
   const std::vector<Index> rows{3, 6, 7, 10};
   const auto ref = referenceAbs2(a, b);
-  for (dptz::Backend backend : {dptz::Backend::Default, dptz::Backend::Eigen}) {
-    dptz::Abs2Options o;
-    o.backend = backend;
-    const MatrixXd W = dptz::tridiagonalEigenvectorsAbs2(a, b, rows, o);
+  forDefaultAndEigen(a, b, rows, [&](const MatrixXd& W) {
     EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-14);
     for (std::size_t r = 0; r < rows.size(); ++r)  // the two extreme eigenvalues, separated by 0.59 ||T||
       for (Index i : {Index(0), Index(10)})
         EXPECT_NEAR(W(Index(r), i), double(ref(rows[r], i)), 1e-14) << "row " << rows[r] << ", eigenvalue " << i;
-  }
+  });
 }
 
 // Entries of 1e300 and DBL_MAX: scaled, seven eigenvalues lie within 1.5e-8 ||T|| of 0, two of them (3e-17 ||T||
@@ -244,16 +254,13 @@ TEST(TridiagonalAbs2, ClusterExcessIsBalancedWithinTheRow) {
   b << -11, 1e300, 1e300, 1e300, 1e300, 1e300, 1e300;
   const std::vector<Index> rows{3, 1, 0};
   const auto ref = referenceAbs2(a, b);
-  for (dptz::Backend backend : {dptz::Backend::Default, dptz::Backend::Eigen}) {
-    dptz::Abs2Options o;
-    o.backend = backend;
-    const MatrixXd W = dptz::tridiagonalEigenvectorsAbs2(a, b, rows, o);
+  forDefaultAndEigen(a, b, rows, [&](const MatrixXd& W) {
     EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-15);
     for (std::size_t r = 0; r < rows.size(); ++r) {
       const long double want = ref.row(rows[r]).head(7).sum();
       EXPECT_NEAR(W.row(Index(r)).head(7).sum(), double(want), 1e-12) << "row " << rows[r];
     }
-  }
+  });
 }
 
 // Well separated eigenvalues (the characteristic-polynomial sweep) beside an eigenvalue of 1e300 and one of DBL_MAX:
@@ -265,14 +272,11 @@ TEST(TridiagonalAbs2, SweepRowsSumToOneBesideDblMax) {
   b << 1e300, 1e300, 1e300;
   const std::vector<Index> rows{0, 1, 2, 3};
   const auto ref = referenceAbs2(a, b);
-  for (dptz::Backend backend : {dptz::Backend::Default, dptz::Backend::Eigen}) {
-    dptz::Abs2Options o;
-    o.backend = backend;
-    const MatrixXd W = dptz::tridiagonalEigenvectorsAbs2(a, b, rows, o);
+  forDefaultAndEigen(a, b, rows, [&](const MatrixXd& W) {
     EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-15);
     for (Index r = 0; r < 4; ++r)
       for (Index i = 0; i < 4; ++i) EXPECT_NEAR(W(r, i), double(ref(r, i)), 1e-13) << "row " << r << ", column " << i;
-  }
+  });
 }
 
 // Couplings of 1e-175 beside ones of 0.5 .. 11.5 on a zero diagonal, cluster tolerance 0.5: Eigen's QL with vectors
@@ -294,17 +298,15 @@ TEST(TridiagonalAbs2, SafetyNetSplitsWhereEigensQlStalls) {
   EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-15);
   EXPECT_LE((W.colwise().sum().array() - 1).abs().maxCoeff(), 1e-15);
   for (Index i = 0; i + 1 < 12; ++i) EXPECT_LE(lambda(i), lambda(i + 1));
-  for (dptz::Backend backend : {dptz::Backend::Default, dptz::Backend::Eigen}) {
-    dptz::Abs2Options o;
-    o.backend = backend;
-    o.clusterTolerance = 0.5;
-    const MatrixXd V = dptz::tridiagonalEigenvectorsAbs2(a, b, {4, 4}, o);
-    EXPECT_LE((V.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-15);
-    EXPECT_NEAR(V.row(0).sum(), 1.0, 1e-15);
-    EXPECT_TRUE(V.allFinite());
-    EXPECT_GE(V.minCoeff(), 0.0);
-    EXPECT_LE(V.maxCoeff(), 1.0);
-  }
+  forDefaultAndEigen(
+      a, b, {4, 4},
+      [](const MatrixXd& V) {
+        EXPECT_TRUE(V.allFinite());
+        EXPECT_GE(V.minCoeff(), 0.0);
+        EXPECT_LE(V.maxCoeff(), 1.0);
+        EXPECT_LE((V.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-15);
+      },
+      0.5);
 }
 
 TEST(TridiagonalAbs2, SizeOne) {
