@@ -196,7 +196,7 @@ class TridiagonalEigenvectors {
 
   /// A member found at a later twist index (or by inverse iteration) is accepted with a residual up to the group's
   /// spread, so it may carry components of eigenvalues outside the group up to spread / gap, which Rayleigh–Ritz
-  /// on the group cannot remove (they became a residual of 1e-11 ||T|| beside a spread of 4e-6 and a gap of 0.06).
+  /// on the group cannot remove (a residual of 1e-11 ||T|| from a spread of 4e-6 ||T|| beside a gap of 0.06 ||T||).
   /// One step of block inverse iteration at sigma = lambda(g0) - tau, just below the group, damps them by
   /// rho = (tau + spread) / (distance from sigma to the rest) while the group's own components change by at most a
   /// factor (tau + spread) / tau: with tau >= spread the block stays well conditioned and two Gram–Schmidt passes
