@@ -59,31 +59,52 @@ bool keepsSumOfSquares(const Eigen::Matrix<Real, Eigen::Dynamic, 1>& values, con
          Real(16) * Real(values.size()) * Eigen::NumTraits<Real>::epsilon() * frobenius2;
 }
 
-/// Eigenvalues of (d, e) block by block: the couplings k where negligible(k) holds are taken as 0, each unreduced
-/// block is scaled to norm ~1 (exactly, by a power of two) and solved by solve(dBlock, eBlock) (eigenvalues over
-/// dBlock, false on failure); d then holds them all, ascending. False as soon as a block fails (d is then partly
-/// overwritten). e is left as it was.
-template <typename Real, typename Negligible, typename Solve>
-bool blockwiseEigenvalues(Eigen::Matrix<Real, Eigen::Dynamic, 1>& d, const Eigen::Matrix<Real, Eigen::Dynamic, 1>& e,
-                          Negligible negligible, Solve solve) {
-  using Vector = Eigen::Matrix<Real, Eigen::Dynamic, 1>;
+/// Calls block(p, size, scale) for each unreduced block [p, p + size) of (d, e) between the couplings k where
+/// negligible(k) holds (taken as 0), scale the power of two that brings the block to norm ~1. False as soon as a call
+/// returns false.
+template <typename Real, typename Negligible, typename Block>
+bool forEachBlock(const Eigen::Matrix<Real, Eigen::Dynamic, 1>& d, const Eigen::Matrix<Real, Eigen::Dynamic, 1>& e,
+                  Negligible negligible, Block block) {
   const Eigen::Index n = d.size();
-  Vector db, eb;
   for (Eigen::Index p = 0; p < n;) {
     Eigen::Index q = p + 1;
     while (q < n && !negligible(q - 1)) ++q;
-    if (q - p > 1) {
-      const Real scale = powerOfTwoScale(
-          (std::max)(d.segment(p, q - p).cwiseAbs().maxCoeff(), e.segment(p, q - p - 1).cwiseAbs().maxCoeff()));
-      db = d.segment(p, q - p) * scale;
-      eb = e.segment(p, q - p - 1) * scale;
-      if (!solve(db, eb)) return false;
-      d.segment(p, q - p) = db / scale;
-    }
+    const Real scale = powerOfTwoScale((std::max)(d.segment(p, q - p).cwiseAbs().maxCoeff(),
+                                                  q - p > 1 ? e.segment(p, q - p - 1).cwiseAbs().maxCoeff() : Real(0)));
+    if (!block(p, q - p, scale)) return false;
     p = q;
   }
-  std::sort(d.data(), d.data() + n);
   return true;
+}
+
+/// The test of Eigen's QL fallbacks: couplings at or below eps ||T|| (moving every eigenvalue by eps ||T|| at most).
+template <typename Real>
+auto negligibleBesideNorm(const Eigen::Matrix<Real, Eigen::Dynamic, 1>& d,
+                          const Eigen::Matrix<Real, Eigen::Dynamic, 1>& e) {
+  const Real small = Eigen::NumTraits<Real>::epsilon() * (std::max)(d.cwiseAbs().maxCoeff(), e.cwiseAbs().maxCoeff());
+  return [&e, small](Eigen::Index k) {
+    using std::abs;
+    return abs(e(k)) <= small;
+  };
+}
+
+/// Eigenvalues of (d, e) block by block (forEachBlock): each block of two or more, scaled, is solved by
+/// solve(dBlock, eBlock) (eigenvalues over dBlock, false on failure); d then holds them all, ascending. False as soon
+/// as a block fails (d is then partly overwritten). e is left as it was.
+template <typename Real, typename Negligible, typename Solve>
+bool blockwiseEigenvalues(Eigen::Matrix<Real, Eigen::Dynamic, 1>& d, const Eigen::Matrix<Real, Eigen::Dynamic, 1>& e,
+                          Negligible negligible, Solve solve) {
+  Eigen::Matrix<Real, Eigen::Dynamic, 1> db, eb;
+  const bool solved = forEachBlock(d, e, negligible, [&](Eigen::Index p, Eigen::Index size, const Real& scale) {
+    if (size == 1) return true;
+    db = d.segment(p, size) * scale;
+    eb = e.segment(p, size - 1) * scale;
+    if (!solve(db, eb)) return false;
+    d.segment(p, size) = db / scale;
+    return true;
+  });
+  if (solved) std::sort(d.data(), d.data() + d.size());
+  return solved;
 }
 
 /// Ascending eigenvalues of the real symmetric tridiagonal (d, e), written over d; e is destroyed. LAPACK's ?sterf
@@ -134,8 +155,7 @@ bool tridiagonalEigenvalues(bool useLapack, Eigen::Matrix<Real, Eigen::Dynamic, 
   // Eigen's QL can stall where couplings lie far below the rest of T (their squares underflow in its shifts).
   // Couplings at or below eps ||T|| are set to 0, which moves every eigenvalue by at most eps ||T|| (this path's
   // accuracy), and each unreduced block is solved on its own.
-  const Real small = eps * (std::max)(d.cwiseAbs().maxCoeff(), e.cwiseAbs().maxCoeff());
-  return blockwiseEigenvalues(d, e, [&](Eigen::Index k) { return abs(e(k)) <= small; }, [&](Vector& db, Vector& eb) {
+  return blockwiseEigenvalues(d, e, negligibleBesideNorm(d, e), [&](Vector& db, Vector& eb) {
     es.computeFromTridiagonal(db, eb, Eigen::EigenvaluesOnly);
     if (es.info() != Eigen::Success) return false;
     db = es.eigenvalues();
@@ -160,7 +180,6 @@ bool jacobiDenseAbs2(const Eigen::Matrix<Real, Eigen::Dynamic, 1>& d, const Eige
                      const std::vector<Eigen::Index>& rows, Eigen::Matrix<Real, Eigen::Dynamic, 1>& lambda,
                      Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>& W) {
   using Matrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
-  using std::abs;
   const Eigen::Index n = d.size();
   Eigen::SelfAdjointEigenSolver<Matrix> es;
   es.computeFromTridiagonal(d, e, Eigen::ComputeEigenvectors);
@@ -173,26 +192,21 @@ bool jacobiDenseAbs2(const Eigen::Matrix<Real, Eigen::Dynamic, 1>& d, const Eige
   // Eigen's QL can stall where couplings lie far below the rest (as for the eigenvalues, tridiagonalEigenvalues):
   // couplings at or below eps ||T|| are set to 0 (moving eigenvalues by eps ||T|| at most) and each block is solved
   // on its own, scaled; V is block diagonal.
-  const Real small = Eigen::NumTraits<Real>::epsilon() * (std::max)(d.cwiseAbs().maxCoeff(), e.cwiseAbs().maxCoeff());
   Matrix V = Matrix::Zero(n, n);
-  Eigen::Matrix<Real, Eigen::Dynamic, 1> values(n);
-  for (Eigen::Index p = 0; p < n;) {
-    Eigen::Index q = p + 1;
-    while (q < n && !(abs(e(q - 1)) <= small)) ++q;
-    if (q - p == 1) {
-      values(p) = d(p);
+  Eigen::Matrix<Real, Eigen::Dynamic, 1> values = d;
+  const bool solved = forEachBlock(d, e, negligibleBesideNorm(d, e), [&](Eigen::Index p, Eigen::Index size,
+                                                                          const Real& scale) {
+    if (size == 1) {
       V(p, p) = Real(1);
-    } else {
-      const Real scale = powerOfTwoScale(
-          (std::max)(d.segment(p, q - p).cwiseAbs().maxCoeff(), e.segment(p, q - p - 1).cwiseAbs().maxCoeff()));
-      es.computeFromTridiagonal(d.segment(p, q - p) * scale, e.segment(p, q - p - 1) * scale,
-                                Eigen::ComputeEigenvectors);
-      if (es.info() != Eigen::Success) return false;
-      values.segment(p, q - p) = es.eigenvalues() / scale;
-      V.block(p, p, q - p, q - p) = es.eigenvectors();
+      return true;
     }
-    p = q;
-  }
+    es.computeFromTridiagonal(d.segment(p, size) * scale, e.segment(p, size - 1) * scale, Eigen::ComputeEigenvectors);
+    if (es.info() != Eigen::Success) return false;
+    values.segment(p, size) = es.eigenvalues() / scale;
+    V.block(p, p, size, size) = es.eigenvectors();
+    return true;
+  });
+  if (!solved) return false;
   std::vector<Eigen::Index> order(static_cast<std::size_t>(n));
   for (Eigen::Index i = 0; i < n; ++i) order[std::size_t(i)] = i;
   std::stable_sort(order.begin(), order.end(), [&](Eigen::Index x, Eigen::Index y) { return values(x) < values(y); });
