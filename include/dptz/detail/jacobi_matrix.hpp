@@ -117,10 +117,10 @@ bool tridiagonalEigenvalues(bool useLapack, Eigen::Matrix<Real, Eigen::Dynamic, 
   using std::abs;
   const Eigen::Index n = d.size();
   if (n <= 1) return true;
-  const Real eps = Eigen::NumTraits<Real>::epsilon();
 #ifdef DPTZ_HAS_LAPACKE
   if constexpr (IsStandardScalar<Real>::value) {
     if (useLapack) {
+      const Real eps = Eigen::NumTraits<Real>::epsilon();
       // ?sterf iterates on the squared couplings and splits only where |e_k| <= eps sqrt(|d_k d_k+1|): beside
       // diagonal entries ~0 it keeps couplings of 1e-166 next to ones of 0.8, and returned an eigenvalue of 1e-3
       // 3e3 eps ||T|| off. Couplings at most eps times their neighbours (moving eigenvalues by eps ||T|| at most)
