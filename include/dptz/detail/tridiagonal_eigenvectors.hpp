@@ -153,8 +153,8 @@ class TridiagonalEigenvectors {
 
   /// A group [g0, g1): one twisted solve per member at its own eigenvalue, kept if it adds a new direction of the
   /// group's invariant subspace (keep: with guarded pivots a twist can return a vector of a far eigenvalue, which
-  /// must not enter the group); otherwise the next twist index (by |gamma|: the next largest projector diagonal) is
-  /// tried. Then Rayleigh–Ritz on the group.
+  /// must not enter the group); otherwise the solve is repeated at the next twist index (by |gamma|: the next
+  /// largest projector diagonal). Then Rayleigh–Ritz on the group.
   void group(Eigen::Index g0, Eigen::Index g1, Matrix& U) {
     using std::abs;
     const Eigen::Index n = m_d.size(), m = g1 - g0;
