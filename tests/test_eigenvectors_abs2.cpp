@@ -1012,6 +1012,24 @@ TEST(EigenvectorsAbs2, SubnormalGroupWeightsStayFinite) {
   });
 }
 
+TEST(EigenvectorsAbs2, SeparatedColumnKeepsItsSumBesideAClusterInItsGroup) {
+  // The top eigenvalue lies 1e-3 relative from a cluster whose entries carry eps ||A|| / 6e-7 of error; it shares
+  // the cluster's column-scaling group, but its own column sum is exact and must not take the cluster's error.
+  Eigen::VectorXd d(9);
+  d << 10.5, 10.5, 10.5, 10.50000000000005, 10.50000062584882, 10.50000062584882, 10.500000625848825,
+      10.500000625848825, 10.510254532098825;
+  const MatrixXd A = d.asDiagonal();
+  forLapackAndEigen(A, [&](const MatrixXd& W) {
+    EXPECT_NEAR(W(8, 8), 1.0, 1e-15);
+    for (Index j = 0; j < 8; ++j) {
+      EXPECT_LE(W(j, 8), 1e-15) << "row " << j;
+      EXPECT_LE(W(8, j), 1e-15) << "column " << j;
+    }
+    EXPECT_LE((W.rowwise().sum().array() - 1).abs().maxCoeff(), 1e-14);
+    EXPECT_LE((W.colwise().sum().array() - 1).abs().maxCoeff(), 1e-14);
+  });
+}
+
 TEST(EigenvectorsAbs2, NearlyDegeneratePairs) {
   // A close pair (gap 1e-5 .. 1e-10) and an exactly double eigenvalue. The pair's projector diagonal (the row sums
   // over the pair) is well conditioned even when the single entries are not (their error is eps ||A|| / gap).

@@ -358,8 +358,8 @@ struct DenseIdentity {
 
   /// Columns to sum 1 (docs/math.md, section "Column scaling"). Every entry of column i shares the denominator
   /// prod_{k != i}(lambda_i - lambda_k), and scaling cancels its rounding. A near-degenerate group (consecutive gaps
-  /// below kGroupGap max|lambda|) is scaled by one common factor, which keeps its row sums, and then balanced down its
-  /// gaps (balanceGroup). A row whose sum is still off (entries of a group evaluated member by member, each with its own
+  /// below kGroupGap max|lambda|) is scaled by one common factor, which keeps its row sums (a single eigenvalue whose
+  /// own sum is the more accurate one by its own sum), and then balanced down its gaps (balanceGroup). A row whose sum is still off (entries of a group evaluated member by member, each with its own
   /// eps / gap error) is corrected within the groups' columns, rows and columns together (balanceSums), so that a well
   /// separated column never takes a group's error. Entries are clamped to [0, 1].
   template <typename OutT>
@@ -367,11 +367,36 @@ struct DenseIdentity {
     std::vector<Run> groups;
     findRuns(lambda, (std::max)(Real(kGroupGap) * lambda.cwiseAbs().maxCoeff(), clusterTol), groups);
     std::vector<Run> nearDegenerate, leaves;
+    using std::abs;
+    const Eigen::Array<Real, Eigen::Dynamic, 1> invGap = inverseGaps(lambda, clusters, clusterTol);
+    const Real sumTol = Real(16) * Real(W.rows()) * Eigen::NumTraits<Real>::epsilon() *
+                        (lambda.size() ? Real(lambda.cwiseAbs().maxCoeff()) : Real(0));
+    std::vector<bool> single(std::size_t(lambda.size()), false);
+    for (const Run& c : clusters)
+      if (c.size == 1) single[std::size_t(c.first)] = true;
     for (const Run& g : groups) {
       auto B = W.middleCols(g.first, g.size);
       const Real total = B.sum();
       if (!(total > Real(0))) continue;
-      B = (B / total) * Real(g.size);  // entries / total <= 1: size / total can overflow for a subnormal total
+      // A single eigenvalue whose column sum is known better than the group's total (its gap to the rest is wider
+      // than the group's inner gaps) is scaled by its own sum and the rest by theirs: one common factor would hand
+      // it the error of the group's close members.
+      Real ownTotal(0);
+      Eigen::Index ownCount = 0;
+      std::vector<bool> own(std::size_t(g.size), false);
+      if (g.size > 1)
+        for (Eigen::Index i = 0; i < g.size; ++i) {
+          const Real sum = B.col(i).sum(), tol = sumTol * invGap(g.first + i);
+          if (single[std::size_t(g.first + i)] && abs(sum - Real(1)) <= tol &&
+              abs(total - Real(g.size)) > tol * Real(g.size)) {
+            B.col(i) /= sum;
+            own[std::size_t(i)] = true, ownTotal += sum, ++ownCount;
+          }
+        }
+      const Real rest = total - ownTotal;
+      if (rest > Real(0))
+        for (Eigen::Index i = 0; i < g.size; ++i)  // entries / rest <= 1: count / rest can overflow if subnormal
+          if (!own[std::size_t(i)]) B.col(i) = (B.col(i) / rest) * Real(g.size - ownCount);
       if (g.size < 2) continue;
       leaves.clear();
       for (const Run& c : clusters)
