@@ -359,7 +359,8 @@ struct DenseIdentity {
   /// Columns to sum 1 (docs/math.md, section "Column scaling"). Every entry of column i shares the denominator
   /// prod_{k != i}(lambda_i - lambda_k), and scaling cancels its rounding. A near-degenerate group (consecutive gaps
   /// below kGroupGap max|lambda|) is scaled by one common factor, which keeps its row sums (a single eigenvalue whose
-  /// own sum is the more accurate one by its own sum), and then balanced down its gaps (balanceGroup). A row whose sum is still off (entries of a group evaluated member by member, each with its own
+  /// own column sum is the more accurate is scaled by that sum instead), and then balanced down its gaps
+  /// (balanceGroup). A row whose sum is still off (entries of a group evaluated member by member, each with its own
   /// eps / gap error) is corrected within the groups' columns, rows and columns together (balanceSums), so that a well
   /// separated column never takes a group's error. Entries are clamped to [0, 1].
   template <typename OutT>
